@@ -1,0 +1,19 @@
+// Subcommands of the `reasonrl` binary: each file adds one subcommand to the CLI11 app and runs it.
+// A command returns absl::Status; main() prints a non-OK status and exits non-zero.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+
+namespace reasonrl::cli {
+
+// Where a subcommand stores what it will run once CLI11 has parsed the flags.
+using Action = std::function<absl::Status()>;
+
+void AddForwardCommand(CLI::App& app, Action& action);
+void AddGenerateCommand(CLI::App& app, Action& action);
+
+}  // namespace reasonrl::cli
