@@ -7,35 +7,49 @@ namespace {
 
 thread_local int recompute_depth = 0;
 
-struct FnHolder : torch::CustomClassHolder {
-  explicit FnHolder(CheckpointFn f) : fn(std::move(f)) {}
+// The function rides in the autograd context as a one-byte tensor over a heap holder whose deleter frees
+// it, so it lives exactly as long as the graph node (IValue capsules need registered custom classes).
+struct FnHolder {
   CheckpointFn fn;
 };
 
+torch::Tensor Wrap(CheckpointFn fn) {
+  auto* holder = new FnHolder{std::move(fn)};
+  return torch::from_blob(holder, {1}, [](void* p) { delete static_cast<FnHolder*>(p); }, torch::kUInt8);
+}
+
+FnHolder* Unwrap(const torch::Tensor& t) { return static_cast<FnHolder*>(t.data_ptr()); }
+
 struct CheckpointFunction : public torch::autograd::Function<CheckpointFunction> {
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, CheckpointFn fn) {
-    torch::Tensor out;
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                                                CheckpointFn fn) {
+    torch::autograd::variable_list out;
     {
       torch::NoGradGuard no_grad;
       out = fn(x);
     }
     ctx->save_for_backward({x});
-    ctx->saved_data["fn"] = c10::IValue(c10::intrusive_ptr<torch::CustomClassHolder>(
-        c10::make_intrusive<FnHolder>(std::move(fn))));
+    ctx->saved_data["fn"] = Wrap(std::move(fn));
     return out;
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grad_outputs) {
     torch::Tensor x = ctx->get_saved_variables()[0].detach().requires_grad_(true);
-    auto holder = c10::static_intrusive_pointer_cast<FnHolder>(ctx->saved_data["fn"].toCapsule());
-    torch::Tensor out;
+    FnHolder* holder = Unwrap(ctx->saved_data["fn"].toTensor());
     {
       torch::AutoGradMode enable(true);
       ++recompute_depth;
-      out = holder->fn(x);
+      std::vector<torch::Tensor> out = holder->fn(x);
       --recompute_depth;
-      torch::autograd::backward({out}, {grad_outputs[0]});
+      std::vector<torch::Tensor> outputs, grads;
+      for (size_t i = 0; i < out.size(); ++i) {
+        if (grad_outputs[i].defined() && out[i].requires_grad()) {
+          outputs.push_back(out[i]);
+          grads.push_back(grad_outputs[i]);
+        }
+      }
+      if (!outputs.empty()) torch::autograd::backward(outputs, grads);
     }
     return {x.grad(), torch::Tensor()};
   }
@@ -43,7 +57,7 @@ struct CheckpointFunction : public torch::autograd::Function<CheckpointFunction>
 
 }  // namespace
 
-torch::Tensor CheckpointedCall(CheckpointFn fn, const torch::Tensor& x) {
+std::vector<torch::Tensor> CheckpointedCall(CheckpointFn fn, const torch::Tensor& x) {
   if (!torch::GradMode::is_enabled()) return fn(x);
   // The function must own a graph node even when x is a constant, or parameter gradients would be lost.
   torch::Tensor input = x.requires_grad() ? x : x.detach().requires_grad_(true);

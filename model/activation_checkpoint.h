@@ -13,9 +13,10 @@
 
 namespace reasonrl {
 
-using CheckpointFn = std::function<torch::Tensor(const torch::Tensor&)>;
+// fn(x) may return several tensors (say a layer's output and its balance loss); each gets its gradient.
+using CheckpointFn = std::function<std::vector<torch::Tensor>(const torch::Tensor&)>;
 
-torch::Tensor CheckpointedCall(CheckpointFn fn, const torch::Tensor& x);
+std::vector<torch::Tensor> CheckpointedCall(CheckpointFn fn, const torch::Tensor& x);
 
 // True while a checkpointed function is being recomputed in backward (so side effects such as load
 // statistics are not recorded twice).

@@ -57,7 +57,7 @@ torch::Tensor MlaImpl::Naive(const torch::Tensor& q_nope, const torch::Tensor& q
   torch::Tensor scores = torch::matmul(q_BHSK, k_BHSK.transpose(-1, -2)) * scale_;
   torch::Tensor causal = torch::ones({s, s}, torch::dtype(torch::kBool).device(scores.device())).triu(1);
   scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
-  torch::Tensor p = torch::softmax(scores, -1, torch::kFloat32).to(q_BHSK.scalar_type());
+  torch::Tensor p = torch::softmax(AtLeastFloat32(scores), -1).to(q_BHSK.scalar_type());
   torch::Tensor o_BHSV = torch::matmul(p, v_BHSV);
 #endif
   return o_BHSV.transpose(1, 2);
@@ -83,7 +83,7 @@ torch::Tensor MlaImpl::Absorbed(const torch::Tensor& q_nope, const torch::Tensor
                                torch::einsum("bshr,btr->bhst", {q_pe, kpe_BTR})) *
                               scale_;
   scores_BHST = scores_BHST.masked_fill(ctx.mask_B1ST.logical_not(), -std::numeric_limits<float>::infinity());
-  torch::Tensor p_BHST = torch::softmax(scores_BHST, -1, torch::kFloat32).to(q_nope.scalar_type());
+  torch::Tensor p_BHST = torch::softmax(AtLeastFloat32(scores_BHST), -1).to(q_nope.scalar_type());
   torch::Tensor o_lat_BSHC = torch::einsum("bhst,btc->bshc", {p_BHST, ckv_BTC});
   return torch::einsum("bshc,hvc->bshv", {o_lat_BSHC, w_uv_HVC});
 }

@@ -45,8 +45,9 @@ class CausalLm : public torch::nn::Module {
  public:
   ~CausalLm() override = default;
   virtual ForwardOutput Forward(const torch::Tensor& input_ids_BS, const ForwardOptions& options) = 0;
-  // Every tensor of the Hub checkpoint layout, in a stable order.
-  virtual std::vector<HubTensor> HubTensors() = 0;
+  // Every tensor of the Hub checkpoint layout, in a stable order. With gradients = true, each entry's
+  // target is instead the gradient of that tensor (zeros where none has been computed), named alike.
+  virtual std::vector<HubTensor> HubTensors(bool gradients = false) = 0;
   // Router bias buffers of the MoE layers (noaux_tc), in layer order; empty for dense models.
   virtual std::vector<torch::Tensor> RouterBiases() = 0;
   // Allocates a latent KV cache for `batch` rows of up to `max_length` positions.

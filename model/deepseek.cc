@@ -51,18 +51,19 @@ torch::Tensor DeepseekForCausalLm::RunLayer(DecoderLayer& layer, const torch::Te
   MoeStats stats;
   torch::Tensor y;
   if (options.activation_checkpointing && options.cache == nullptr && torch::GradMode::is_enabled()) {
-    // The balance loss must stay in the graph, so layers that produce it run without checkpointing.
-    if (want_stats && options.balance_loss) {
-      y = layer->forward(x, ctx, &stats, true);
-    } else {
-      MoeStats* sink = want_stats ? &stats : nullptr;
-      y = CheckpointedCall(
-          [layer, ctx, sink](const torch::Tensor& in) mutable {
-            MoeStats* s = InCheckpointRecompute() ? nullptr : sink;
-            return layer->forward(in, ctx, s, false);
-          },
-          x);
-    }
+    // The balance loss leaves the checkpointed region as a second output so that it keeps its gradient.
+    MoeStats* sink = want_stats ? &stats : nullptr;
+    const bool balance = options.balance_loss && is_moe;
+    std::vector<torch::Tensor> outs = CheckpointedCall(
+        [layer, ctx, sink, balance](const torch::Tensor& in) mutable {
+          MoeStats local;
+          MoeStats* s = InCheckpointRecompute() ? &local : sink;
+          torch::Tensor y = layer->forward(in, ctx, s, balance);
+          return balance ? std::vector<torch::Tensor>{y, s->balance_loss} : std::vector<torch::Tensor>{y};
+        },
+        x);
+    y = outs[0];
+    if (balance) stats.balance_loss = outs[1];
   } else {
     y = layer->forward(x, ctx, want_stats ? &stats : nullptr, options.balance_loss);
   }
@@ -124,8 +125,14 @@ ForwardOutput DeepseekForCausalLm::Forward(const torch::Tensor& input_ids_BS, co
 
 namespace {
 
-void AddLayerTensors(const std::string& prefix, DecoderLayerImpl& layer, std::vector<HubTensor>& out) {
-  auto add = [&](const std::string& name, const torch::Tensor& t) { out.push_back({prefix + name, t}); };
+// The tensor itself, or its gradient (zeros when none has been accumulated).
+torch::Tensor Pick(const torch::Tensor& t, bool gradients) {
+  if (!gradients) return t;
+  return t.grad().defined() ? t.grad() : torch::zeros_like(t);
+}
+
+void AddLayerTensors(const std::string& prefix, DecoderLayerImpl& layer, bool g, std::vector<HubTensor>& out) {
+  auto add = [&](const std::string& name, const torch::Tensor& t) { out.push_back({prefix + name, Pick(t, g)}); };
   add("input_layernorm.weight", layer.input_layernorm->weight);
   add("post_attention_layernorm.weight", layer.post_attention_layernorm->weight);
   MlaImpl& a = *layer.self_attn;
@@ -148,14 +155,14 @@ void AddLayerTensors(const std::string& prefix, DecoderLayerImpl& layer, std::ve
   }
   MoeImpl& moe = *layer.moe;
   add("mlp.gate.weight", moe.gate->weight);
-  if (moe.gate->e_score_correction_bias.defined()) {
+  if (moe.gate->e_score_correction_bias.defined() && !g) {  // a buffer: no gradient
     add("mlp.gate.e_score_correction_bias", moe.gate->e_score_correction_bias);
   }
   for (int64_t e = 0; e < moe.experts->gate_proj.size(0); ++e) {
     const std::string ep = absl::StrCat("mlp.experts.", e, ".");
-    add(ep + "gate_proj.weight", moe.experts->gate_proj[e]);
-    add(ep + "up_proj.weight", moe.experts->up_proj[e]);
-    add(ep + "down_proj.weight", moe.experts->down_proj[e]);
+    out.push_back({prefix + ep + "gate_proj.weight", Pick(moe.experts->gate_proj, g)[e]});
+    out.push_back({prefix + ep + "up_proj.weight", Pick(moe.experts->up_proj, g)[e]});
+    out.push_back({prefix + ep + "down_proj.weight", Pick(moe.experts->down_proj, g)[e]});
   }
   if (moe.shared_experts) {
     add("mlp.shared_experts.gate_proj.weight", moe.shared_experts->gate_proj->weight);
@@ -166,25 +173,27 @@ void AddLayerTensors(const std::string& prefix, DecoderLayerImpl& layer, std::ve
 
 }  // namespace
 
-std::vector<HubTensor> DeepseekForCausalLm::HubTensors() {
+std::vector<HubTensor> DeepseekForCausalLm::HubTensors(bool g) {
   std::vector<HubTensor> out;
-  out.push_back({"model.embed_tokens.weight", embed_tokens->weight});
+  out.push_back({"model.embed_tokens.weight", Pick(embed_tokens->weight, g)});
   for (size_t i = 0; i < layers->size(); ++i) {
-    AddLayerTensors(absl::StrCat("model.layers.", i, "."), *layers->ptr<DecoderLayerImpl>(i), out);
+    AddLayerTensors(absl::StrCat("model.layers.", i, "."), *layers->ptr<DecoderLayerImpl>(i), g, out);
   }
-  out.push_back({"model.norm.weight", norm->weight});
-  if (!config_.tie_word_embeddings) out.push_back({"lm_head.weight", lm_head->weight});
+  out.push_back({"model.norm.weight", Pick(norm->weight, g)});
+  if (!config_.tie_word_embeddings) out.push_back({"lm_head.weight", Pick(lm_head->weight, g)});
   for (size_t k = 0; k < mtp->size(); ++k) {
     MtpModuleImpl& m = *mtp->ptr<MtpModuleImpl>(k);
     const std::string prefix = absl::StrCat("model.layers.", config_.num_hidden_layers + static_cast<int64_t>(k), ".");
-    out.push_back({prefix + "enorm.weight", m.enorm->weight});
-    out.push_back({prefix + "hnorm.weight", m.hnorm->weight});
-    out.push_back({prefix + "eh_proj.weight", m.eh_proj->weight});
-    out.push_back({prefix + "shared_head.norm.weight", m.head_norm->weight});
-    AddLayerTensors(prefix, *m.block, out);
+    out.push_back({prefix + "enorm.weight", Pick(m.enorm->weight, g)});
+    out.push_back({prefix + "hnorm.weight", Pick(m.hnorm->weight, g)});
+    out.push_back({prefix + "eh_proj.weight", Pick(m.eh_proj->weight, g)});
+    out.push_back({prefix + "shared_head.norm.weight", Pick(m.head_norm->weight, g)});
+    AddLayerTensors(prefix, *m.block, g, out);
     // Shared with the main model: written for Hub compatibility, not read back.
-    out.push_back({prefix + "embed_tokens.weight", embed_tokens->weight, /*save_only=*/true});
-    out.push_back({prefix + "shared_head.head.weight", lm_head->weight, /*save_only=*/true});
+    if (!g) {
+      out.push_back({prefix + "embed_tokens.weight", embed_tokens->weight, /*save_only=*/true});
+      out.push_back({prefix + "shared_head.head.weight", lm_head->weight, /*save_only=*/true});
+    }
   }
   return out;
 }

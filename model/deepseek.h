@@ -42,7 +42,7 @@ class DeepseekForCausalLm : public CausalLm {
  public:
   explicit DeepseekForCausalLm(const ModelConfig& config);
   ForwardOutput Forward(const torch::Tensor& input_ids_BS, const ForwardOptions& options) override;
-  std::vector<HubTensor> HubTensors() override;
+  std::vector<HubTensor> HubTensors(bool gradients = false) override;
   std::vector<torch::Tensor> RouterBiases() override;
   LatentKvCache AllocateCache(int64_t batch, int64_t max_length) override;
 

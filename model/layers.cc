@@ -9,7 +9,7 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
 }
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
-  torch::Tensor x_f32 = x.to(torch::kFloat32);
+  torch::Tensor x_f32 = AtLeastFloat32(x);
   torch::Tensor y = x_f32 * torch::rsqrt(x_f32.pow(2).mean(-1, /*keepdim=*/true) + eps_);
   return weight * y.to(x.scalar_type());
 }

@@ -9,6 +9,11 @@
 
 namespace reasonrl {
 
+// float64 stays float64; anything narrower is computed in float32 (norms, router, softmax, losses).
+inline torch::Tensor AtLeastFloat32(const torch::Tensor& t) {
+  return t.scalar_type() == torch::kFloat64 ? t : t.to(torch::kFloat32);
+}
+
 // y = weight * (x * rsqrt(mean(x^2) + eps)), computed in float32 and cast back before the weight.
 class RMSNormImpl : public torch::nn::Module {
  public:

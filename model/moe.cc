@@ -17,7 +17,7 @@ RouterImpl::RouterImpl(const ModelConfig& config) : config_(config) {
 RoutingResult RouterImpl::forward(const torch::Tensor& x_ND) {
   const ModelConfig& c = config_;
   const int64_t n = x_ND.size(0), e = c.n_routed_experts, k = c.num_experts_per_tok;
-  torch::Tensor logits_NE = torch::nn::functional::linear(x_ND.to(torch::kFloat32), weight.to(torch::kFloat32));
+  torch::Tensor logits_NE = torch::nn::functional::linear(AtLeastFloat32(x_ND), AtLeastFloat32(weight).to(AtLeastFloat32(x_ND).scalar_type()));
   RoutingResult r;
   torch::Tensor choice_NE;  // what top-k selects on
   if (c.scoring_func == ScoringFunc::kSigmoid) {
@@ -25,10 +25,12 @@ RoutingResult RouterImpl::forward(const torch::Tensor& x_ND) {
   } else {
     r.scores_NE = torch::softmax(logits_NE, -1);
   }
-  {
+  if (freeze_routing && last_indices_NK.defined() && last_indices_NK.size(0) == n) {
+    r.indices_NK = last_indices_NK;
+  } else {
     torch::NoGradGuard no_grad;  // selection is not differentiated
     choice_NE = r.scores_NE.detach();
-    if (c.topk_method == TopkMethod::kNoauxTc) choice_NE = choice_NE + e_score_correction_bias.to(torch::kFloat32);
+    if (c.topk_method == TopkMethod::kNoauxTc) choice_NE = choice_NE + e_score_correction_bias.to(choice_NE.scalar_type());
     if (c.topk_method != TopkMethod::kGreedy && c.n_group > 1) {
       torch::Tensor grouped_NGE = choice_NE.view({n, c.n_group, e / c.n_group});
       torch::Tensor group_score_NG = c.topk_method == TopkMethod::kNoauxTc
@@ -39,6 +41,7 @@ RoutingResult RouterImpl::forward(const torch::Tensor& x_ND) {
       choice_NE = grouped_NGE.masked_fill(keep_NG.logical_not().unsqueeze(-1), kNegInf).view({n, e});
     }
     r.indices_NK = std::get<1>(choice_NE.topk(k, -1));
+    if (freeze_routing) last_indices_NK = r.indices_NK;
   }
   r.weights_NK = r.scores_NE.gather(1, r.indices_NK);
   if (c.norm_topk_prob) r.weights_NK = r.weights_NK / (r.weights_NK.sum(-1, true) + 1e-20);
@@ -75,8 +78,9 @@ torch::Tensor ExpertsImpl::forward(const torch::Tensor& x_ND, const RoutingResul
     outs.push_back(torch::matmul(h, down_proj[i].t()));
     start += counts[i];
   }
-  torch::Tensor y_sorted = torch::cat(outs, 0).to(torch::kFloat32) * weight_of.unsqueeze(-1);
-  torch::Tensor y_ND = torch::zeros({n, x_ND.size(1)}, x_ND.options().dtype(torch::kFloat32));
+  const torch::ScalarType acc = AtLeastFloat32(x_ND).scalar_type();
+  torch::Tensor y_sorted = torch::cat(outs, 0).to(acc) * weight_of.to(acc).unsqueeze(-1);
+  torch::Tensor y_ND = torch::zeros({n, x_ND.size(1)}, x_ND.options().dtype(acc));
   y_ND = y_ND.index_add(0, token_of, y_sorted);
   return y_ND.to(x_ND.scalar_type());
 }

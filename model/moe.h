@@ -29,6 +29,10 @@ class RouterImpl : public torch::nn::Module {
   RoutingResult forward(const torch::Tensor& x_ND);
   torch::Tensor weight;                   // [E, D], model dtype
   torch::Tensor e_score_correction_bias;  // [E] float32 buffer (noaux_tc only; undefined otherwise)
+  // Testing hook to hold routing fixed: when `freeze_routing` is set, the selection of the previous
+  // forward (kept in last_indices_NK) is reused instead of a new top-k. REQUIRES: same token count.
+  bool freeze_routing = false;
+  torch::Tensor last_indices_NK;
 
  private:
   ModelConfig config_;

@@ -600,13 +600,21 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+// A status for the errno of a failed system call, "<verb> <path>: <errno text>". Reads errno first, before
+// building any string can change it.
+absl::Status ErrnoError(absl::string_view verb, const std::string& path, const std::string& suffix = "") {
+  const int error_number = errno;
+  return absl::ErrnoToStatus(error_number,
+                             absl::StrCat("cannot ", verb, " ", path, suffix, ": ", std::strerror(error_number)));
+}
+
 absl::Status WriteAll(int fd, const void* data, size_t size, const std::string& path) {
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
     const ssize_t written = ::write(fd, p, size);
     if (written < 0) {
       if (errno == EINTR) continue;
-      return absl::ErrnoToStatus(errno, absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+      return ErrnoError("write", path);
     }
     p += written;
     size -= static_cast<size_t>(written);
@@ -697,23 +705,21 @@ absl::Status WriteSafetensorsFile(const std::string& path, std::vector<TensorToW
   const std::string header = SerializeSafetensorsHeader(tensors, metadata);
   const std::string tmp_path = absl::StrCat(path, ".tmp.", ::getpid());
   const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("cannot create ", tmp_path, ": ", std::strerror(errno)));
-  }
+  if (fd < 0) return ErrnoError("create", tmp_path);
   absl::Status status = WriteAll(fd, header.data(), header.size(), tmp_path);
   for (const TensorToWrite& t : tensors) {
     if (!status.ok()) break;
     status = WriteAll(fd, t.data, t.nbytes, tmp_path);
   }
   if (status.ok() && ::fsync(fd) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("cannot fsync ", tmp_path, ": ", std::strerror(errno)));
+    status = ErrnoError("fsync", tmp_path);
   }
   if (::close(fd) != 0 && status.ok()) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("cannot close ", tmp_path, ": ", std::strerror(errno)));
+    status = ErrnoError("close", tmp_path);
   }
+  const std::string rename_suffix = absl::StrCat(" to ", path);  // Built before rename() sets errno.
   if (status.ok() && ::rename(tmp_path.c_str(), path.c_str()) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("cannot rename ", tmp_path, " to ", path, ": ",
-                                                     std::strerror(errno)));
+    status = ErrnoError("rename", tmp_path, rename_suffix);
   }
   if (!status.ok()) ::unlink(tmp_path.c_str());
   return status;
@@ -722,7 +728,10 @@ absl::Status WriteSafetensorsFile(const std::string& path, std::vector<TensorToW
 // ----------------------------------------------------------------------------------------------------
 
 std::string_view SafetensorsFile::TensorBytes(const TensorInfo& info) const {
-  return file->bytes().substr(header.data_start + info.begin, info.end - info.begin);
+  const std::string_view bytes = file->bytes();
+  // Clamped so that a TensorInfo from elsewhere cannot make substr throw; for one of `header` it is exact.
+  const uint64_t begin = std::min<uint64_t>(header.data_start + info.begin, bytes.size());
+  return bytes.substr(begin, info.end - info.begin);
 }
 
 absl::StatusOr<SafetensorsFile> OpenSafetensors(const std::string& path) {

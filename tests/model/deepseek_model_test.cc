@@ -1,6 +1,8 @@
 // The DeepSeek decoder against Hugging Face transformers (tests/data fixtures made by transformers 5.17).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "model/architectures.h"
 #include "model/checkpoint.h"
 #include "rollout/engine.h"

@@ -1,0 +1,95 @@
+// The `reasonrl` binary end to end: forward and generate on the transformers fixture, and a non-zero
+// exit with a message naming the file or flag for bad input.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <fstream>
+#include <cstdio>
+#include <sys/wait.h>
+
+#include "model/tensor_io.h"
+#include "tests/model/test_util.h"
+
+namespace reasonrl {
+namespace {
+
+using testing::DataPath;
+using testing::ReadFixture;
+using testing::RelativeError;
+using testing::TempDir;
+
+struct CliRun {
+  int exit_code;
+  std::string output;  // stdout + stderr
+};
+
+CliRun Reasonrl(const std::string& args) {
+  std::string cmd = std::string(REASONRL_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string WriteIds(const std::string& dir, const std::string& name, const torch::Tensor& ids,
+                     const std::string& key = "input_ids") {
+  std::string path = dir + "/" + name;
+  EXPECT_TRUE(WriteSafetensors(path, {{key, ids}}).ok());
+  return path;
+}
+
+TEST(CliTest, ForwardWritesTheLogitsTransformersComputed) {
+  auto ref = ReadFixture(DataPath("hf_tiny_deepseek_v3/reference.safetensors"));
+  std::string dir = TempDir("cli_forward");
+  std::string in = WriteIds(dir, "in.safetensors", ref.at("input_ids"));
+  CliRun r = Reasonrl("forward --model " + DataPath("hf_tiny_deepseek_v3") + " --input " + in + " --output " + dir +
+                   "/out.safetensors");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto out = ReadFixture(dir + "/out.safetensors");
+  ASSERT_EQ(out.at("logits").scalar_type(), torch::kFloat32);
+  EXPECT_LE(RelativeError(out.at("logits"), ref.at("logits")), 1e-4);
+}
+
+TEST(CliTest, GreedyGenerateWritesTheTokensTransformersChose) {
+  auto ref = ReadFixture(DataPath("hf_tiny_deepseek_v3/reference.safetensors"));
+  std::string dir = TempDir("cli_generate");
+  std::string in = WriteIds(dir, "prompt.safetensors", ref.at("greedy_prompt"));
+  CliRun r = Reasonrl("generate --model " + DataPath("hf_tiny_deepseek_v3") + " --input " + in +
+                   " --max-new-tokens 10 --greedy --output " + dir + "/out.safetensors");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(torch::equal(ReadFixture(dir + "/out.safetensors").at("output_ids"), ref.at("greedy_output")));
+}
+
+TEST(CliTest, MissingModelDirectoryExitsNonZeroNamingIt) {
+  std::string dir = TempDir("cli_missing");
+  std::string in = WriteIds(dir, "in.safetensors", torch::zeros({1, 3}, torch::kInt64));
+  CliRun r = Reasonrl("forward --model /nonexistent/model --input " + in + " --output " + dir + "/out.safetensors");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("/nonexistent/model"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::ifstream(dir + "/out.safetensors").good());
+}
+
+TEST(CliTest, InputWithoutInputIdsOrWithWrongDtypeIsRejected) {
+  std::string dir = TempDir("cli_badinput");
+  std::string model = " --model " + DataPath("hf_tiny_deepseek_v3");
+  std::string out = " --output " + dir + "/out.safetensors";
+  CliRun r = Reasonrl("forward" + model + " --input " + WriteIds(dir, "a.safetensors", torch::zeros({1, 3}, torch::kInt64), "ids") + out);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("input_ids"), std::string::npos) << r.output;
+  r = Reasonrl("forward" + model + " --input " + WriteIds(dir, "b.safetensors", torch::zeros({1, 3}, torch::kInt32)) + out);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("I64"), std::string::npos) << r.output;
+  r = Reasonrl("forward" + model + " --input " + WriteIds(dir, "c.safetensors", torch::full({1, 3}, 9999, torch::kInt64)) + out);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("vocabulary"), std::string::npos) << r.output;
+  r = Reasonrl("forward" + model + " --input " + dir + "/a.safetensors --device tpu" + out);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--device"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::ifstream(dir + "/out.safetensors").good());
+}
+
+}  // namespace
+}  // namespace reasonrl
