@@ -15,5 +15,7 @@ using Action = std::function<absl::Status()>;
 
 void AddForwardCommand(CLI::App& app, Action& action);
 void AddGenerateCommand(CLI::App& app, Action& action);
+// serve_command.cc: `serve rollout` (torch-free, library reasonrl_cli_serve).
+void AddServeCommand(CLI::App& app, Action& action);
 
 }  // namespace reasonrl::cli

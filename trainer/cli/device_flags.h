@@ -1,4 +1,5 @@
-// --device and --dtype as every model-running subcommand spells them.
+// --device and --dtype as every model-running subcommand spells them (names parsed in
+// model/device_names.h; the messages here name the flag).
 #pragma once
 
 #include <torch/torch.h>
@@ -6,23 +7,20 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
+#include "model/device_names.h"
 
 namespace reasonrl::cli {
 
 inline absl::StatusOr<torch::Device> ParseDevice(const std::string& name) {
-  if (name == "cpu") return torch::Device(torch::kCPU);
-  if (name == "cuda") {
-    if (!torch::cuda::is_available()) return absl::FailedPreconditionError("--device cuda: no CUDA device is available");
-    return torch::Device(torch::kCUDA);
-  }
-  return absl::InvalidArgumentError(absl::StrCat("--device: expected cpu or cuda, got \"", name, "\""));
+  absl::StatusOr<torch::Device> device = ParseDeviceName(name);
+  if (!device.ok()) return absl::Status(device.status().code(), "--" + std::string(device.status().message()));
+  return device;
 }
 
 inline absl::StatusOr<torch::ScalarType> ParseDtype(const std::string& name) {
-  if (name == "float32") return torch::kFloat32;
-  if (name == "bfloat16") return torch::kBFloat16;
-  return absl::InvalidArgumentError(absl::StrCat("--dtype: expected float32 or bfloat16, got \"", name, "\""));
+  absl::StatusOr<torch::ScalarType> dtype = ParseDtypeName(name);
+  if (!dtype.ok()) return absl::Status(dtype.status().code(), "--" + std::string(dtype.status().message()));
+  return dtype;
 }
 
 }  // namespace reasonrl::cli
