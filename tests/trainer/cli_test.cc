@@ -91,5 +91,36 @@ TEST(CliTest, InputWithoutInputIdsOrWithWrongDtypeIsRejected) {
   EXPECT_FALSE(std::ifstream(dir + "/out.safetensors").good());
 }
 
+TEST(CliTest, ConvertReproducesTheTransformersCheckpointBytes) {
+  std::string dir = TempDir("cli_convert");
+  CliRun r = Reasonrl("convert --model " + DataPath("hf_tiny_deepseek_v3") + " --output " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(testing::ReadBytes(dir + "/out/model.safetensors"),
+            testing::ReadBytes(DataPath("hf_tiny_deepseek_v3/model.safetensors")));
+}
+
+TEST(CliTest, InitIsDeterministicInTheSeedAndLoadsBack) {
+  std::string dir = TempDir("cli_init");
+  std::string config = " --config " + DataPath("hf_tiny_deepseek_v3/config.json");
+  ASSERT_EQ(Reasonrl("init" + config + " --seed 3 --output " + dir + "/a").exit_code, 0);
+  ASSERT_EQ(Reasonrl("init" + config + " --seed 3 --output " + dir + "/b").exit_code, 0);
+  ASSERT_EQ(Reasonrl("init" + config + " --seed 4 --output " + dir + "/c").exit_code, 0);
+  const std::string a = testing::ReadBytes(dir + "/a/model.safetensors");
+  EXPECT_EQ(a, testing::ReadBytes(dir + "/b/model.safetensors"));
+  EXPECT_NE(a, testing::ReadBytes(dir + "/c/model.safetensors"));
+  std::string in = WriteIds(dir, "in.safetensors", torch::zeros({1, 4}, torch::kInt64));
+  CliRun r = Reasonrl("forward --model " + dir + "/a --input " + in + " --output " + dir + "/logits.safetensors");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST(CliTest, InitRejectsABadConfigNamingTheKey) {
+  std::string dir = TempDir("cli_init_bad");
+  std::ofstream(dir + "/config.json") << "{\"model_type\": \"deepseek_v3\", \"hidden_size\": 64}";
+  CliRun r = Reasonrl("init --config " + dir + "/config.json --output " + dir + "/out");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("vocab_size"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::ifstream(dir + "/out/model.safetensors").good());
+}
+
 }  // namespace
 }  // namespace reasonrl

@@ -15,6 +15,8 @@ using Action = std::function<absl::Status()>;
 
 void AddForwardCommand(CLI::App& app, Action& action);
 void AddGenerateCommand(CLI::App& app, Action& action);
+void AddInitCommand(CLI::App& app, Action& action);
+void AddConvertCommand(CLI::App& app, Action& action);
 // serve_command.cc: `serve rollout` (torch-free, library reasonrl_cli_serve).
 void AddServeCommand(CLI::App& app, Action& action);
 

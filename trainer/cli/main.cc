@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   reasonrl::cli::Action action;
   reasonrl::cli::AddForwardCommand(app, action);
   reasonrl::cli::AddGenerateCommand(app, action);
+  reasonrl::cli::AddInitCommand(app, action);
+  reasonrl::cli::AddConvertCommand(app, action);
   reasonrl::cli::AddServeCommand(app, action);
   CLI11_PARSE(app, argc, argv);
   absl::Status status;
