@@ -57,6 +57,12 @@ result() { echo "$*" >> "$RES"; }
   result ""; result "GPU test output (CUDA parity with transformers, decode vs forward):"; result '```'
   grep -E 'relative error|d logp|ours vs|PASSED|FAILED' "$W/gpu_test.txt" >> "$RES"; result '```'
 
+  step "transformers' own bf16 vs fp32 on the fixture (the floor for the bf16 figures above)"
+  python3 $G/hf_forward.py --quiet --model tests/data/hf_tiny_deepseek_v3 --input tests/data/hf_tiny_deepseek_v3/reference.safetensors \
+    --output $W/hf_bf16.safetensors --device cuda --dtype bfloat16
+  r=$(python3 $G/compare_logits.py $W/hf_bf16.safetensors tests/data/hf_tiny_deepseek_v3/reference.safetensors --tol 1)
+  echo "$r"; result ""; result "transformers bf16 (CUDA) vs its fp32 reference on hf_tiny_deepseek_v3: $r"
+
   step "reasonrl binary: torch + gRPC, serve rollout on CUDA"
   ldd build-gpu/reasonrl | grep -E 'torch_cuda|grpc\+\+|protobuf' | awk '{print $1}'
   if build-gpu/reasonrl serve rollout --help >/dev/null 2>&1; then

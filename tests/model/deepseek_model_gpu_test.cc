@@ -26,11 +26,11 @@ class CudaFixtureTest : public ::testing::TestWithParam<std::string> {
 TEST_P(CudaFixtureTest, LogitsMatchTransformersInFloat32AndBfloat16) {
   auto ref = ReadFixture(DataPath(GetParam() + "/reference.safetensors"));
   torch::NoGradGuard no_grad;
-  // bfloat16 is held to 2e-2 on the fixture with the transformers init (std 0.02). The other fixtures use
-  // std 0.2 weights on purpose, where bf16 rounding flips expert choices of a few tokens (tests/data/README.md):
-  // their bf16 error is printed, not asserted.
-  const double bf16_tol = GetParam() == "hf_tiny_deepseek_v3" ? 2e-2 : 1.0;
-  for (auto [dtype, tol] : {std::pair{torch::kFloat32, 1e-4}, std::pair{torch::kBFloat16, bf16_tol}}) {
+  // bfloat16 against these float32 references is printed, not asserted: on tiny random MoE models bf16
+  // rounding flips the expert choice of some tokens, and transformers' own bf16 forward is as far from its
+  // float32 logits (0.16 on bf16_v3, tests/data/README.md). The bf16 gate is CudaBfloat16Test below:
+  // reasonrl's bf16 against transformers' bf16 on the same weights.
+  for (auto [dtype, tol] : {std::pair{torch::kFloat32, 1e-4}, std::pair{torch::kBFloat16, 1.0}}) {
     auto model = LoadPretrained(DataPath(GetParam()), {torch::kCUDA, dtype});
     ASSERT_TRUE(model.ok()) << model.status();
     torch::Tensor logits = (*model)->Forward(ref.at("input_ids").cuda(), {}).logits_BSV.to(torch::kFloat32).cpu();
@@ -57,7 +57,7 @@ INSTANTIATE_TEST_SUITE_P(Transformers, CudaFixtureTest,
                                            "v2_softmax_greedy", "v2_group_limited", "grad_v3"));
 
 // Against transformers' own bfloat16 CUDA forward of the same weights (fixture bf16_v3): the error of both
-// implementations' bf16 rounding, per token, printed; the median token must agree within 2e-2.
+// implementations' bf16 rounding: overall ≤ 2e-2, per-token figures printed.
 TEST(CudaBfloat16Test, LogitsTrackTransformersBfloat16PerToken) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
   auto ref = ReadFixture(DataPath("bf16_v3/reference.safetensors"));
@@ -69,6 +69,7 @@ TEST(CudaBfloat16Test, LogitsTrackTransformersBfloat16PerToken) {
   torch::Tensor per_token = (ours - theirs).norm(2, -1) / theirs.norm(2, -1);
   std::printf("[ bf16_v3 ] ours vs transformers bf16: overall %.3g, per-token median %.3g, max %.3g\n",
               RelativeError(ours, theirs), per_token.median().item<double>(), per_token.max().item<double>());
+  EXPECT_LE(RelativeError(ours, theirs), 2e-2);
   EXPECT_LE(per_token.median().item<double>(), 2e-2);
 }
 
