@@ -23,6 +23,9 @@ struct ForwardOptions {
   bool mtp = false;                  // run the MTP modules (needs num_nextn_predict_layers > 0, no cache)
   bool activation_checkpointing = false;  // recompute each decoder layer in backward
   bool return_hidden = false;        // keep the final (normed) hidden states
+  // int64 [B]: when defined, logits only at this position of each row (logits_BSV is then [B,1,V]); a
+  // prefill needs just the last prompt token's, not a [B,S,V] tensor over the whole vocabulary.
+  torch::Tensor logits_at_B;
 };
 
 struct ForwardOutput {

@@ -99,7 +99,12 @@ ForwardOutput DeepseekForCausalLm::Forward(const torch::Tensor& input_ids_BS, co
     x = RunLayer(layer, x, ctx, options, out);
   }
   torch::Tensor hidden = norm(x);
-  out.logits_BSV = lm_head(hidden);
+  if (options.logits_at_B.defined()) {
+    torch::Tensor at = options.logits_at_B.view({b, 1, 1}).expand({b, 1, hidden.size(2)});
+    out.logits_BSV = lm_head(hidden.gather(1, at));
+  } else {
+    out.logits_BSV = lm_head(hidden);
+  }
   if (options.return_hidden) out.hidden_BSD = hidden;
 
   if (options.mtp && !mtp->is_empty()) {

@@ -44,9 +44,9 @@ absl::StatusOr<GenerationResult> GreedyGenerate(CausalLm& model, const std::vect
   fwd.cache = &cache;
   fwd.positions_BS = torch::arange(longest, ids_options).unsqueeze(0).expand({batch, longest});
   fwd.key_length = longest;
-  torch::Tensor logits_BSV = model.Forward(ids_BS, fwd).logits_BSV;
-  torch::Tensor last_B = (cache.lengths_B - 1).view({batch, 1, 1}).expand({batch, 1, logits_BSV.size(-1)});
-  torch::Tensor next_B = logits_BSV.gather(1, last_B).squeeze(1).argmax(-1);
+  fwd.logits_at_B = cache.lengths_B - 1;  // each row's last prompt token
+  torch::Tensor next_B = model.Forward(ids_BS, fwd).logits_BSV.squeeze(1).argmax(-1);
+  fwd.logits_at_B = torch::Tensor();
 
   std::vector<bool> done(batch, false);
   for (int64_t step = 0; step < options.max_new_tokens; ++step) {
