@@ -30,13 +30,13 @@ TEST_P(CudaFixtureTest, LogitsMatchTransformersInFloat32AndBfloat16) {
   // rounding flips the expert choice of some tokens, and transformers' own bf16 forward is as far from its
   // float32 logits (0.16 on bf16_v3, tests/data/README.md). The bf16 gate is CudaBfloat16Test below:
   // reasonrl's bf16 against transformers' bf16 on the same weights.
-  for (auto [dtype, tol] : {std::pair{torch::kFloat32, 1e-4}, std::pair{torch::kBFloat16, 1.0}}) {
+  for (torch::ScalarType dtype : {torch::kFloat32, torch::kBFloat16}) {
     auto model = LoadPretrained(DataPath(GetParam()), {torch::kCUDA, dtype});
     ASSERT_TRUE(model.ok()) << model.status();
     torch::Tensor logits = (*model)->Forward(ref.at("input_ids").cuda(), {}).logits_BSV.to(torch::kFloat32).cpu();
     double err = RelativeError(logits, ref.at("logits"));
     std::printf("[ %s %s ] relative error %.3g\n", GetParam().c_str(), c10::toString(dtype), err);
-    EXPECT_LE(err, tol) << c10::toString(dtype);
+    if (dtype == torch::kFloat32) EXPECT_LE(err, 1e-4);  // bf16: printed only (see above)
   }
 }
 
