@@ -4,7 +4,8 @@
 # label included), check checkpoints against transformers and safetensors, and benchmark beside transformers.
 #
 #   On this machine, once:   bash scripts/gpu/fetch_debs.sh          (Debian 12 .debs into .deps/, ignored)
-#   Device call:             bash scripts/gpu/run.sh                  (with carry [".deps"])
+#   On this machine, once:   bash scripts/gpu/pack_carry.sh           (tokenizers into .cache/carry/, ignored)
+#   Device call:             bash scripts/gpu/run.sh                  (with carry [".deps", ".commit", ".cache/carry"])
 # Writes $OUT/gpu-results.md (with the commit hash) and $OUT/gpu-log.txt; commit the results file as
 # scripts/gpu/results/<date>-<commit>.md.
 set -uo pipefail
@@ -39,6 +40,9 @@ result() { echo "$*" >> "$RES"; }
   export LD_LIBRARY_PATH=$DEPS/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-} LIBRARY_PATH=$DEPS/usr/lib/x86_64-linux-gnu
   export PATH=$DEPS/usr/bin:$PATH
   TORCH_PREFIX=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+
+  step "reference tokenizers (carried as .cache/carry/tokenizers.tar.xz; the machine has no npm)"
+  mkdir -p .cache && tar xJf .cache/carry/tokenizers.tar.xz -C .cache && bash scripts/fetch_tokenizers.sh
 
   step configure
   t0=$SECONDS
