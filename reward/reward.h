@@ -24,6 +24,9 @@ struct Sample {
   // "target": "22"} for countdown, {"tests": "[...]"} for code, {"language": "\"en\""}.
   std::map<std::string, std::string> extra_json;
   int64_t completion_tokens = 0;  // |y| in tokens
+  // The completion's token ids, when the caller sends them (the repetition reward's token n-grams need
+  // them; every other reward reads the text). Empty = not sent.
+  std::vector<int64_t> completion_token_ids;
   int64_t max_tokens = 0;         // the generation limit L_max that applied (0 = unknown)
   FinishReason finish_reason = FinishReason::kUnknown;
 };
