@@ -19,5 +19,7 @@ void AddInitCommand(CLI::App& app, Action& action);
 void AddConvertCommand(CLI::App& app, Action& action);
 // serve_command.cc: `serve rollout` (torch-free, library reasonrl_cli_serve).
 void AddServeCommand(CLI::App& app, Action& action);
+// data_command.cc: `data countdown|arithmetic|tiny-tokenizer` (torch-free, library reasonrl_cli_data).
+void AddDataCommand(CLI::App& app, Action& action);
 
 }  // namespace reasonrl::cli

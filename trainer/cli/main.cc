@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   reasonrl::cli::AddInitCommand(app, action);
   reasonrl::cli::AddConvertCommand(app, action);
   reasonrl::cli::AddServeCommand(app, action);
+  reasonrl::cli::AddDataCommand(app, action);
   CLI11_PARSE(app, argc, argv);
   absl::Status status;
   try {
