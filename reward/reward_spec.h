@@ -35,6 +35,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "reward/code.h"
 #include "reward/countdown.h"
 #include "reward/format.h"
 #include "reward/language_consistency.h"
@@ -44,11 +45,13 @@
 namespace reasonrl::reward {
 
 // Which reward a term computes, and its parameters. The reward's name is RewardName(config).
-// (The code reward's CodeConfig joins this list when reward/code.h lands.)
-using RewardConfig = std::variant<FormatConfig, CountdownConfig, LanguageConsistencyConfig, OverlongConfig,
-                                  RepetitionConfig, MathAccuracyConfig>;
+// CodeConfig's parameters in a spec are scoring, stdout_match, float_tolerance, max_tests and the
+// per-test limits, flat (cpu_seconds, wall_seconds, memory_bytes, ...); its server-side fields (caps,
+// python_path, sandbox) are never read from a spec: the reward service sets them (SetCodeServerFields).
+using RewardConfig = std::variant<MathAccuracyConfig, FormatConfig, CountdownConfig, LanguageConsistencyConfig,
+                                  OverlongConfig, RepetitionConfig, CodeConfig>;
 
-// "format", "countdown", "language_consistency", "overlong", "repetition", "math_accuracy".
+// "math_accuracy", "format", "countdown", "language_consistency", "overlong", "repetition", "code".
 std::string_view RewardName(const RewardConfig& config);
 
 struct RewardTerm {
@@ -92,5 +95,9 @@ struct ParamDoc {
 
 // The parameters of the reward `name`, in declaration order; empty for an unknown name.
 std::vector<ParamDoc> RewardParamDocs(std::string_view name);
+
+// Copies the server-side fields of `server` (caps, python_path, sandbox) into every code term of `spec`;
+// the reward service calls it on each spec a client sends, before Score.
+void SetCodeServerFields(const CodeConfig& server, RewardSpec* spec);
 
 }  // namespace reasonrl::reward
