@@ -1,11 +1,12 @@
 // The `code` reward: run the Python program of a completion against the task's tests in a sandbox
 // (reward/sandbox/sandbox.h) and score the fraction of tests passed (or all-or-nothing).
 //
-// The program: the LAST fenced block of the completion whose info string is `python`, `python3` or `py`
-// (case-insensitive, nothing else on the line but whitespace). A fence is a line that starts with three or
-// more backticks (up to three spaces of indentation); the block closes at the next line starting with at
-// least as many backticks and nothing else. An unclosed block (a truncated completion) does not count.
-// Untagged blocks (```), and blocks of other languages, are never run. No such block: 0, "no_code".
+// The program: the LAST fenced block of the completion whose info string's first word is `python`,
+// `python3` or `py` (case-insensitive; "```python title=x" counts). A fence is a line that starts with
+// three or more backticks after at most three spaces; the block closes at the next line made of at least
+// as many backticks (after at most three spaces) and whitespace. An unclosed block (a truncated
+// completion) does not count. Untagged blocks (```), `~~~` fences and blocks of other languages are never
+// run. No such block: 0, "no_code".
 //
 // The tests: Sample.extra_json["tests"], a JSON array (at most max_tests entries) of objects, each one of
 //   {"stdin": "1 2\n", "stdout": "3\n"}                      program reads stdin, its stdout is compared
@@ -38,14 +39,19 @@
 //
 // Score with n tests of which p pass:  kFraction (default): p / n;  kAllOrNothing: 1 if p == n else 0
 // (and the remaining tests are not run after the first failure).
-// Result: value; components {"code", value}, {"passed", p}, {"total", n}, and one {"test_<i>", 0 or 1} per
-// test run; reason "" when all pass, else the FIRST failing test's reason:
+// Result: value; components {"code", value}, {"passed", p}, {"total", n}, and {"test_<i>", 0 or 1} for
+// every test (0 for a test not run); reason "" when all pass, else the FIRST failing test's reason:
 //   "no_code", "bad_task: <detail>", "wrong_answer: test i", "wrong_answer: test i: <detail>",
 //   "runtime_error: test i: <last line of stderr, e.g. ZeroDivisionError: division by zero>",
-//   "runtime_error: test i: exit status N", "syntax_error: <detail>" (SyntaxError while loading),
-//   "timeout: test i (cpu)", "timeout: test i (wall)", "timeout: deadline" (the scoring deadline passed
-//   before test i could run), "memory_limit: test i", "output_limit: test i",
-//   "sandbox_error: <detail>" (the sandbox could not be built: scores 0 and should be logged),
+//   "runtime_error: test i: exit status N", "runtime_error: test i: signal N",
+//   "syntax_error: <detail>" (SyntaxError/IndentationError while loading; no test can pass, so the
+//   remaining tests are not run),
+//   "timeout: test i (cpu)" (RLIMIT_CPU), "timeout: test i (wall)" (the watchdog), "timeout: deadline"
+//   (the scoring deadline passed before test i could run; later tests are not run),
+//   "memory_limit: test i (cgroup)" (an OOM kill in the memory cgroup) or "(rlimit)" (MemoryError under
+//   RLIMIT_AS), "process_limit: test i (cgroup)" / "(rlimit)" (a failing run whose fork was refused),
+//   "output_limit: test i",
+//   "sandbox_error: <detail>" (the sandbox could not be built: scores 0; later tests are not run),
 //   "invalid_config: <detail>".
 // Timeouts, memory and output limits, crashes and sandbox errors all score 0 for that test.
 //
@@ -95,6 +101,10 @@ Result CodeReward(const Sample& sample, const CodeConfig& config = CodeConfig(),
                   absl::Time deadline = absl::InfiniteFuture());
 
 // --- the parts, exposed for tests and tools ---
+
+// What bounds the sandbox on this machine (sandbox::Probe(...).bounds, or "unavailable: <why>"), for
+// the reward service's startup log.
+std::string DescribeCodeSandbox(const CodeConfig& config = CodeConfig());
 
 // The last python block's text (without the fences), or nullopt.
 std::optional<std::string> ExtractPythonCode(std::string_view completion);
