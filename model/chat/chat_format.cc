@@ -27,7 +27,8 @@ std::string Where(size_t i, const Message& m) {
 }
 
 absl::Status Invalid(ChatFormat format, const absl::Status& status) {
-  return absl::InvalidArgumentError(std::string(ChatFormatName(format)) + ": " + std::string(status.message()));
+  return absl::InvalidArgumentError(std::string(ChatFormatName(format)) + ": " +
+                                    std::string(status.message()));
 }
 
 // r1_zero: exactly one user message (the question), and the generation prompt the template ends with.
@@ -80,14 +81,16 @@ absl::Status ValidateMessages(const std::vector<Message>& messages) {
                                         "\" (expected system, user, assistant or tool)");
     }
     if (m.role != "assistant" && m.reasoning_content.has_value()) {
-      return absl::InvalidArgumentError(Where(i, m) + ": reasoning_content is only allowed on assistant messages");
+      return absl::InvalidArgumentError(Where(i, m) +
+                                        ": reasoning_content is only allowed on assistant messages");
     }
     if (m.role != "assistant" && !m.tool_calls.empty()) {
       return absl::InvalidArgumentError(Where(i, m) + ": tool_calls are only allowed on assistant messages");
     }
     if (!m.content.has_value() && (m.role != "assistant" || m.tool_calls.empty())) {
       return absl::InvalidArgumentError(
-          Where(i, m) + ": content is null (only an assistant message with tool_calls may have null content)");
+          Where(i, m) +
+          ": content is null (only an assistant message with tool_calls may have null content)");
     }
   }
   return absl::OkStatus();
@@ -114,7 +117,8 @@ absl::StatusOr<std::string> RenderChat(ChatFormat format, const std::vector<Mess
 std::string R1ZeroPrompt(std::string_view question) {
   std::string out =
       "A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
-      "The assistant first thinks about the reasoning process in the mind and then provides the user with the "
+      "The assistant first thinks about the reasoning process in the mind and then provides the user with "
+      "the "
       "answer. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> "
       "tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>. "
       "User: ";

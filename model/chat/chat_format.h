@@ -5,9 +5,9 @@
 // (deepseek_templates.cc, qwen_templates.cc); there is no template engine.
 //
 //   deepseek_v3  DeepSeek-V3's tokenizer_config.json template. All system messages, joined by "\n\n", follow
-//                the BOS; then <｜User｜>{user} and <｜Assistant｜>{assistant}<｜end▁of▁sentence｜>; tool calls and
-//                tool outputs in DeepSeek's tool tokens. Generation prompt: <｜Assistant｜> (none after a tool
-//                output).
+//                the BOS; then <｜User｜>{user} and <｜Assistant｜>{assistant}<｜end▁of▁sentence｜>; tool
+//                calls and tool outputs in DeepSeek's tool tokens. Generation prompt: <｜Assistant｜> (none
+//                after a tool output).
 //   deepseek_r1  deepseek-ai/DeepSeek-R1's template (latest revision): as deepseek_v3, except that an earlier
 //                assistant turn keeps only the text after its last </think>, and the generation prompt is
 //                <｜Assistant｜><think>\n. So a one-question prompt is
@@ -34,6 +34,9 @@
 //   * a tool call's `arguments` is the JSON text of the arguments (OpenAI's form), inserted verbatim
 //     (qwen2_5 inserts it as a JSON string, as its `tojson` does with a string).
 // Strings are UTF-8; content is copied byte for byte (special-token strings inside it are not escaped).
+// Tokenizing the result: the deepseek formats' text already starts with the BOS string, so encode it with
+// add_special_tokens=false (as transformers' apply_chat_template(tokenize=True) does); the Qwen tokenizers
+// add nothing either way; r1_zero's text has no BOS, so encode it with add_special_tokens=true.
 // Tool *definitions* (transformers' `tools=` argument) are not supported.
 //
 // Thread-safe pure functions; never throw.
@@ -87,7 +90,8 @@ absl::StatusOr<std::string> RenderChat(ChatFormat format, const std::vector<Mess
 
 // Messages from the JSON text of an array of OpenAI-style message objects:
 //   {"role": "assistant", "content": "..." | null, "reasoning_content": "..." | null,
-//    "tool_calls": [{"id": ..., "type": "function", "function": {"name": "...", "arguments": "<json text>"}}]}
+//    "tool_calls": [{"id": ..., "type": "function", "function": {"name": "...", "arguments": "<json
+//    text>"}}]}
 // "content" is required; a tool message may carry "tool_call_id" and a tool call "id" (both ignored, as the
 // templates ignore them). Unknown keys, wrong types, an empty tool_calls list and non-string arguments are
 // errors naming `source` and the JSON path, e.g. "conv.json: [1].tool_calls[0].function.arguments: expected

@@ -1,9 +1,8 @@
 // MessagesFromJson (chat_format.h): OpenAI-style message objects to Message, strictly typed.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "model/chat/chat_format.h"
@@ -20,8 +19,8 @@ absl::Status Error(const std::string& source, const std::string& path, const std
 
 const char* TypeName(const Json& j) { return j.type_name(); }
 
-absl::Status CheckKeys(const Json& obj, const std::vector<std::string_view>& allowed, const std::string& source,
-                       const std::string& path) {
+absl::Status CheckKeys(const Json& obj, const std::vector<std::string_view>& allowed,
+                       const std::string& source, const std::string& path) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool known = false;
     for (std::string_view a : allowed) known = known || it.key() == a;
@@ -46,7 +45,8 @@ absl::StatusOr<std::string> RequiredString(const Json& obj, const char* key, con
 
 // A string or null (null and absent are the same: nullopt).
 absl::StatusOr<std::optional<std::string>> OptionalString(const Json& obj, const char* key,
-                                                         const std::string& source, const std::string& path) {
+                                                          const std::string& source,
+                                                          const std::string& path) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<std::string>();
   if (!it->is_string()) {
@@ -78,7 +78,8 @@ absl::StatusOr<Message> ParseMessage(const Json& j, const std::string& source, c
   Message m;
   ASSIGN_OR_RETURN(m.role, RequiredString(j, "role", source, path, "a string"));
   if (!j.contains("content")) {
-    return Error(source, path, "missing key content (use null for an assistant message with only tool_calls)");
+    return Error(source, path,
+                 "missing key content (use null for an assistant message with only tool_calls)");
   }
   ASSIGN_OR_RETURN(m.content, OptionalString(j, "content", source, path));
   ASSIGN_OR_RETURN(m.reasoning_content, OptionalString(j, "reasoning_content", source, path));

@@ -52,12 +52,13 @@ absl::StatusOr<PromptTemplate> PromptTemplate::Parse(std::string_view text, cons
       const std::string_view name = text.substr(i + 1, end - i - 1);
       if (end >= text.size() || text[end] != '}' || name.empty() || !IsNameStart(name[0])) {
         const size_t close = text.find('}', i + 1);
-        const std::string_view shown =
-            text.substr(i, close == std::string_view::npos ? std::min<size_t>(text.size() - i, 20) : close - i + 1);
-        return absl::InvalidArgumentError(
-            where + ": " + Column(i) + ": bad placeholder \"" + std::string(shown) +
-            "\" (expected {name} with a name of letters, digits and '_' not starting with a digit; write '{{' "
-            "for a literal brace)");
+        const std::string_view shown = text.substr(
+            i, close == std::string_view::npos ? std::min<size_t>(text.size() - i, 20) : close - i + 1);
+        return absl::InvalidArgumentError(where + ": " + Column(i) + ": bad placeholder \"" +
+                                          std::string(shown) +
+                                          "\" (expected {name} with a name of letters, digits and '_' not "
+                                          "starting with a digit; write '{{' "
+                                          "for a literal brace)");
       }
       flush();
       t.pieces_.push_back({true, std::string(name)});
@@ -96,12 +97,24 @@ absl::StatusOr<std::string> PromptTemplate::Render(const PromptFields& fields) c
       std::vector<std::string> names;
       for (const auto& [name, value] : fields) names.push_back(name);
       return absl::InvalidArgumentError(where_ + ": placeholder {" + p.text +
-                                        "}: the record has no field \"" + p.text + "\" (it has: " +
-                                        JoinSorted(std::move(names)) + ")");
+                                        "}: the record has no field \"" + p.text +
+                                        "\" (it has: " + JoinSorted(std::move(names)) + ")");
     }
     out += it->second;
   }
   return out;
+}
+
+absl::StatusOr<std::optional<ChatFormat>> PromptChatFormatFromName(std::string_view name) {
+  if (name == "raw") return std::optional<ChatFormat>();
+  absl::StatusOr<ChatFormat> format = ChatFormatFromName(name);
+  if (!format.ok()) {
+    std::string known;
+    for (ChatFormat f : AllChatFormats()) known += std::string(ChatFormatName(f)) + ", ";
+    return absl::InvalidArgumentError("unknown chat_format \"" + std::string(name) + "\" (expected one of " +
+                                      known + "raw)");
+  }
+  return std::optional<ChatFormat>(*format);
 }
 
 absl::StatusOr<PromptBuilder> PromptBuilder::Create(const PromptConfig& config,
@@ -119,8 +132,8 @@ absl::StatusOr<PromptBuilder> PromptBuilder::Create(const PromptConfig& config,
   }
   if (config.enable_thinking.has_value() &&
       (!config.chat_format.has_value() || *config.chat_format != ChatFormat::kQwen3)) {
-    return absl::InvalidArgumentError("prompt.enable_thinking: only chat_format qwen3 reads it (chat_format is " +
-                                      format_name + ")");
+    return absl::InvalidArgumentError(
+        "prompt.enable_thinking: only chat_format qwen3 reads it (chat_format is " + format_name + ")");
   }
   PromptBuilder b;
   b.config_ = config;

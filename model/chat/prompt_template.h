@@ -66,11 +66,15 @@ struct PromptConfig {
   // nullopt: raw (the rendered user template is the prompt). Recipe key chat_format: a ChatFormatName or
   // "raw".
   std::optional<ChatFormat> chat_format = ChatFormat::kDeepSeekR1;
-  std::optional<std::string> system;   // system-message template; absent: no system message
-  std::string user = "{question}";     // user-message template
-  bool add_generation_prompt = true;   // false only for formats that render without one (not r1_zero, raw)
+  std::optional<std::string> system;    // system-message template; absent: no system message
+  std::string user = "{question}";      // user-message template
+  bool add_generation_prompt = true;    // false only for formats that render without one (not r1_zero, raw)
   std::optional<bool> enable_thinking;  // passed to the template; only qwen3 reads it (set elsewhere: error)
 };
+
+// The recipe's chat_format value: "raw" is nullopt, anything else ChatFormatFromName; an unknown name is an
+// InvalidArgument error listing the formats and raw.
+absl::StatusOr<std::optional<ChatFormat>> PromptChatFormatFromName(std::string_view name);
 
 class PromptBuilder {
  public:

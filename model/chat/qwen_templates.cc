@@ -41,13 +41,27 @@ std::string PythonJsonString(std::string_view s) {
   std::string out = "\"";
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\\u00";
@@ -73,7 +87,8 @@ std::string RenderQwen2_5(const std::vector<Message>& messages, const RenderOpti
   }
   for (size_t i = 0; i < messages.size(); ++i) {
     const Message& m = messages[i];
-    if (m.role == "user" || (m.role == "system" && i != 0) || (m.role == "assistant" && m.tool_calls.empty())) {
+    if (m.role == "user" || (m.role == "system" && i != 0) ||
+        (m.role == "assistant" && m.tool_calls.empty())) {
       AppendTurn(m.role, *m.content, out);
     } else if (m.role == "assistant") {
       Append(Append(out, kImStart), "assistant");
@@ -153,7 +168,9 @@ absl::StatusOr<std::string> RenderQwen3(const std::vector<Message>& messages, co
   if (options.add_generation_prompt) {
     Append(Append(out, kImStart), "assistant\n");
     // {%- if enable_thinking is defined and enable_thinking is false %}
-    if (options.enable_thinking.has_value() && !*options.enable_thinking) Append(out, "<think>\n\n</think>\n\n");
+    if (options.enable_thinking.has_value() && !*options.enable_thinking) {
+      Append(out, "<think>\n\n</think>\n\n");
+    }
   }
   return out;
 }

@@ -12,7 +12,8 @@ and writes, line-aligned with messages.jsonl, one file per chat format:
 Each line is {"text": apply_chat_template(messages, tokenize=False, add_generation_prompt=..., **kwargs)}
 or, when that raises, {"error": "<ExceptionType>: <message>"}. kwargs are the conversation's keys other than
 id, messages and add_generation_prompt (enable_thinking). DIR/versions.json records the library versions,
-the backend and the sha256 of each template. Copy the files into tests/data/chat/ and diff them.
+the backend, the sha256 of each template and the tokenizer's bos/eos tokens (the DeepSeek templates write
+bos_token, which must be <｜begin▁of▁sentence｜>). Copy the files into tests/data/chat/ and diff them.
 
 --backend jinja2 renders the same templates with plain jinja2 in the environment transformers builds
 (transformers/utils/chat_template_utils.py, _cached_compile_jinja_template): ImmutableSandboxedEnvironment
@@ -95,6 +96,8 @@ class TransformersRenderer:
         self.tok = transformers.AutoTokenizer.from_pretrained(directory)
         self.override = override
         self.template = override if override is not None else self.tok.chat_template
+        self.special = {"bos_token": self.tok.bos_token, "eos_token": self.tok.eos_token,
+                        "class": type(self.tok).__name__}
 
     def render(self, messages, add_generation_prompt, kwargs):
         extra = {} if self.override is None else {"chat_template": self.override}
@@ -133,7 +136,15 @@ def main():
         directory = tokenizer_dir(args.tokenizers, fmt)
         override = template_override(fmt)
         renderer = (TransformersRenderer if args.backend == "transformers" else Jinja2Renderer)(directory, override)
+        if fmt == "deepseek_r1":  # derive_r1.py must have put R1's template into the directory
+            with open(os.path.join(ROOT, "scripts", "tokenizers", "deepseek_r1_chat_template.jinja"),
+                      encoding="utf-8") as f:
+                if renderer.template != f.read():
+                    sys.exit(f"{directory}: chat_template is not deepseek_r1_chat_template.jinja; "
+                             "run bash scripts/fetch_tokenizers.sh")
         versions["templates"][fmt] = hashlib.sha256(renderer.template.encode("utf-8")).hexdigest()
+        versions.setdefault("special_tokens", {})[fmt] = {k: v for k, v in renderer.special.items()
+                                                          if k in ("bos_token", "eos_token", "class")}
         path = os.path.join(args.out, f"expected_{fmt}.jsonl")
         errors = 0
         with open(path + ".tmp", "w", encoding="utf-8") as out:
@@ -150,7 +161,7 @@ def main():
         print(f"{fmt}: {len(convs)} conversations, {errors} errors -> {path}")
 
     with open(os.path.join(args.out, "versions.json"), "w", encoding="utf-8") as f:
-        json.dump(versions, f, indent=2)
+        json.dump(versions, f, indent=2, ensure_ascii=False)
         f.write("\n")
 
 

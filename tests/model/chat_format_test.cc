@@ -1,16 +1,16 @@
 // Built-in chat formats against transformers' apply_chat_template (tests/data/chat/README.md): every format
 // x every conversation of messages.jsonl, byte for byte; plus hand-written cases, the R1-Zero paragraph,
 // validation and JSON errors.
-#include <fstream>
-#include <sstream>
-#include <string>
-#include <vector>
+#include "model/chat/chat_format.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
-#include "model/chat/chat_format.h"
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace reasonrl::chat {
 namespace {
@@ -73,7 +73,8 @@ TEST(ChatFormat, EveryFormatRendersEveryConversationExactlyAsTransformers) {
       if (expected[i].contains("error")) {
         ++errors;
         EXPECT_FALSE(got.ok()) << name << " " << id << ": transformers raised "
-                               << expected[i]["error"].get<std::string>() << ", we rendered " << Json(*got).dump();
+                               << expected[i]["error"].get<std::string>() << ", we rendered "
+                               << Json(*got).dump();
         if (!got.ok()) {
           ++matched;
           EXPECT_THAT(std::string(got.status().message()), HasSubstr(name)) << id;
@@ -122,9 +123,10 @@ TEST(ChatFormat, R1DropsTheReasoningOfEarlierAssistantTurnsAndV3KeepsIt) {
 
 TEST(ChatFormat, QwenFormatsWriteChatMlWithTheirOwnSystemAndThinkingRules) {
   const std::vector<Message> m = {{"user", "hi", std::nullopt, {}}};
-  EXPECT_EQ(*RenderChat(ChatFormat::kQwen2_5, m, {true, std::nullopt}),
-            "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
-            "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+  EXPECT_EQ(
+      *RenderChat(ChatFormat::kQwen2_5, m, {true, std::nullopt}),
+      "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+      "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
   EXPECT_EQ(*RenderChat(ChatFormat::kQwen3, m, {true, std::nullopt}),
             "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
   EXPECT_EQ(*RenderChat(ChatFormat::kQwen3, m, {true, false}),
@@ -142,7 +144,8 @@ TEST(ChatFormat, R1ZeroPromptIsThePapersParagraphWithTheQuestionInPlaceOfPrompt)
       "A conversation between User and Assistant. The user asks a question, and the Assistant solves it. The "
       "assistant first thinks about the reasoning process in the mind and then provides the user with the "
       "answer. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> "
-      "tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>. User: "
+      "tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>. "
+      "User: "
       "prompt. Assistant:";
   EXPECT_EQ(R1ZeroPrompt("prompt"), paragraph);
   const std::vector<Message> m = {{"user", "What is 2+3?", std::nullopt, {}}};
@@ -157,7 +160,8 @@ TEST(ChatFormat, R1ZeroRejectsAnythingButOneUserMessageWithTheGenerationPrompt) 
   const Message system = {"system", "s", std::nullopt, {}};
   absl::StatusOr<std::string> r = RenderChat(ChatFormat::kR1Zero, {system, user}, {true, std::nullopt});
   EXPECT_FALSE(r.ok());
-  EXPECT_THAT(std::string(r.status().message()), HasSubstr("r1_zero: the R1-Zero template takes exactly one user"));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("r1_zero: the R1-Zero template takes exactly one user"));
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("[system, user]"));
   EXPECT_FALSE(RenderChat(ChatFormat::kR1Zero, {user, user}, {true, std::nullopt}).ok());
   r = RenderChat(ChatFormat::kR1Zero, {user}, {false, std::nullopt});
@@ -174,42 +178,51 @@ TEST(ChatFormat, NamesMapToFormatsAndBack) {
   EXPECT_EQ(ChatFormatName(ChatFormat::kQwen2_5), "qwen2_5");
   absl::StatusOr<ChatFormat> bad = ChatFormatFromName("qwen2.5");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(),
-            "unknown chat format \"qwen2.5\" (expected one of deepseek_v3, deepseek_r1, qwen2_5, qwen3, r1_zero)");
+  EXPECT_EQ(
+      bad.status().message(),
+      "unknown chat format \"qwen2.5\" (expected one of deepseek_v3, deepseek_r1, qwen2_5, qwen3, r1_zero)");
 }
 
 TEST(ChatFormat, InvalidMessagesAreRejectedNamingTheFormatIndexAndRole) {
   const RenderOptions gen = {true, std::nullopt};
   absl::StatusOr<std::string> r = RenderChat(ChatFormat::kDeepSeekV3, {}, gen);
   EXPECT_EQ(r.status().message(), "deepseek_v3: no messages (a conversation needs at least one)");
-  r = RenderChat(ChatFormat::kQwen3, {{"user", "a", std::nullopt, {}}, {"developer", "x", std::nullopt, {}}}, gen);
+  r = RenderChat(ChatFormat::kQwen3, {{"user", "a", std::nullopt, {}}, {"developer", "x", std::nullopt, {}}},
+                 gen);
   EXPECT_EQ(r.status().message(),
             "qwen3: messages[1]: unknown role \"developer\" (expected system, user, assistant or tool)");
   r = RenderChat(ChatFormat::kQwen2_5, {{"user", std::nullopt, std::nullopt, {}}}, gen);
-  EXPECT_EQ(r.status().message(),
-            "qwen2_5: messages[0] (user): content is null (only an assistant message with tool_calls may have "
-            "null content)");
+  EXPECT_EQ(
+      r.status().message(),
+      "qwen2_5: messages[0] (user): content is null (only an assistant message with tool_calls may have "
+      "null content)");
   r = RenderChat(ChatFormat::kDeepSeekR1, {{"assistant", std::nullopt, std::nullopt, {}}}, gen);
-  EXPECT_THAT(std::string(r.status().message()), HasSubstr("deepseek_r1: messages[0] (assistant): content is null"));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("deepseek_r1: messages[0] (assistant): content is null"));
   r = RenderChat(ChatFormat::kDeepSeekR1, {{"user", "q", "why", {}}}, gen);
   EXPECT_EQ(r.status().message(),
             "deepseek_r1: messages[0] (user): reasoning_content is only allowed on assistant messages");
   r = RenderChat(ChatFormat::kQwen3, {{"tool", "out", std::nullopt, {{"function", "f", "{}"}}}}, gen);
-  EXPECT_EQ(r.status().message(), "qwen3: messages[0] (tool): tool_calls are only allowed on assistant messages");
+  EXPECT_EQ(r.status().message(),
+            "qwen3: messages[0] (tool): tool_calls are only allowed on assistant messages");
 }
 
 TEST(ChatFormat, Qwen3FailsOnANullAssistantContentWhereOtherFormatsRenderTheCalls) {
-  const std::vector<Message> m = {{"user", "q", std::nullopt, {}},
-                                  {"assistant", std::nullopt, std::nullopt, {{"function", "f", "{\"a\": 1}"}}}};
+  const std::vector<Message> m = {
+      {"user", "q", std::nullopt, {}},
+      {"assistant", std::nullopt, std::nullopt, {{"function", "f", "{\"a\": 1}"}}}};
   absl::StatusOr<std::string> r = RenderChat(ChatFormat::kQwen3, m, {false, std::nullopt});
-  EXPECT_THAT(std::string(r.status().message()), HasSubstr("qwen3: messages[1] (assistant): content is null"));
-  EXPECT_EQ(*RenderChat(ChatFormat::kQwen2_5, m, {false, std::nullopt}),
-            "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
-            "<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n<tool_call>\n{\"name\": \"f\", \"arguments\": "
-            "\"{\\\"a\\\": 1}\"}\n</tool_call><|im_end|>\n");
-  EXPECT_EQ(*RenderChat(ChatFormat::kDeepSeekV3, m, {true, std::nullopt}),
-            "<｜begin▁of▁sentence｜><｜User｜>q<｜Assistant｜><｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function"
-            "<｜tool▁sep｜>f\n```json\n{\"a\": 1}\n```<｜tool▁call▁end｜><｜Assistant｜>");
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("qwen3: messages[1] (assistant): content is null"));
+  EXPECT_EQ(
+      *RenderChat(ChatFormat::kQwen2_5, m, {false, std::nullopt}),
+      "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+      "<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n<tool_call>\n{\"name\": \"f\", \"arguments\": "
+      "\"{\\\"a\\\": 1}\"}\n</tool_call><|im_end|>\n");
+  EXPECT_EQ(
+      *RenderChat(ChatFormat::kDeepSeekV3, m, {true, std::nullopt}),
+      "<｜begin▁of▁sentence｜><｜User｜>q<｜Assistant｜><｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function"
+      "<｜tool▁sep｜>f\n```json\n{\"a\": 1}\n```<｜tool▁call▁end｜><｜Assistant｜>");
 }
 
 TEST(ChatFormat, MessagesFromJsonReadsOpenAiMessages) {
@@ -241,8 +254,9 @@ TEST(ChatFormat, MessagesFromJsonNamesTheSourceAndPathOfBadInput) {
             "c.json: [0]: missing key content (use null for an assistant message with only tool_calls)");
   EXPECT_EQ(error("[{\"role\": \"user\", \"content\": [\"x\"]}]"),
             "c.json: [0].content: expected a string or null, got array");
-  EXPECT_EQ(error("[{\"role\": \"user\", \"content\": \"x\", \"name\": \"bob\"}]"),
-            "c.json: [0].name: unknown key (expected role, content, reasoning_content, tool_calls, tool_call_id)");
+  EXPECT_EQ(
+      error("[{\"role\": \"user\", \"content\": \"x\", \"name\": \"bob\"}]"),
+      "c.json: [0].name: unknown key (expected role, content, reasoning_content, tool_calls, tool_call_id)");
   EXPECT_EQ(error("[{\"role\": \"assistant\", \"content\": null, \"tool_calls\": []}]"),
             "c.json: [0].tool_calls: expected a non-empty list (omit the key for none), got an empty list");
   EXPECT_EQ(error("[{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"type\": \"function\", "

@@ -1,9 +1,9 @@
 // Recipe prompt templates: placeholders, escapes, errors, and PromptBuilder over the chat formats.
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "model/chat/chat_format.h"
 #include "model/chat/prompt_template.h"
@@ -27,9 +27,10 @@ TEST(PromptTemplate, SubstitutesNamedFieldsAndUnescapesDoubledBraces) {
   EXPECT_THAT(t->placeholders(), ElementsAre("numbers", "target"));
   absl::StatusOr<std::string> s = t->Render({{"numbers", "[3, 5, 7]"}, {"target", "22"}, {"unused", "x"}});
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_EQ(*s,
-            "Using the numbers [3, 5, 7], create an equation that equals 22. Sets look like {1, 2}; [3, 5, 7] "
-            "again; end}");
+  EXPECT_EQ(
+      *s,
+      "Using the numbers [3, 5, 7], create an equation that equals 22. Sets look like {1, 2}; [3, 5, 7] "
+      "again; end}");
 }
 
 TEST(PromptTemplate, InsertsValuesVerbatimWithoutExpandingBracesInside) {
@@ -48,13 +49,16 @@ TEST(PromptTemplate, TextWithoutPlaceholdersAndEmptyTextRenderAsThemselves) {
 
 TEST(PromptTemplate, MalformedBracesAreSyntaxErrorsNamingTheColumn) {
   EXPECT_EQ(ParseError("abc } def"), "prompt.user: column 5: a lone '}' (write '}}' for a literal brace)");
-  EXPECT_EQ(ParseError("x {}"),
-            "prompt.user: column 3: bad placeholder \"{}\" (expected {name} with a name of letters, digits and "
-            "'_' not starting with a digit; write '{{' for a literal brace)");
-  EXPECT_THAT(ParseError("{ question}"), ::testing::StartsWith("prompt.user: column 1: bad placeholder \"{ question}\""));
+  EXPECT_EQ(
+      ParseError("x {}"),
+      "prompt.user: column 3: bad placeholder \"{}\" (expected {name} with a name of letters, digits and "
+      "'_' not starting with a digit; write '{{' for a literal brace)");
+  EXPECT_THAT(ParseError("{ question}"),
+              ::testing::StartsWith("prompt.user: column 1: bad placeholder \"{ question}\""));
   EXPECT_THAT(ParseError("{a.b}"), ::testing::StartsWith("prompt.user: column 1: bad placeholder \"{a.b}\""));
   EXPECT_THAT(ParseError("{1st}"), ::testing::StartsWith("prompt.user: column 1: bad placeholder \"{1st}\""));
-  EXPECT_THAT(ParseError("ok {question"), ::testing::StartsWith("prompt.user: column 4: bad placeholder \"{question\""));
+  EXPECT_THAT(ParseError("ok {question"),
+              ::testing::StartsWith("prompt.user: column 4: bad placeholder \"{question\""));
   EXPECT_THAT(ParseError("{"), ::testing::StartsWith("prompt.user: column 1: bad placeholder \"{\""));
 }
 
@@ -65,8 +69,9 @@ TEST(PromptTemplate, UnknownPlaceholderAndMissingFieldAreErrorsNamingThePlacehol
   EXPECT_EQ(t->CheckFields({"question", "numbers"}).message(),
             "prompt.user: unknown placeholder {target} (the dataset has fields: numbers, question)");
   absl::StatusOr<std::string> s = t->Render({{"numbers", "[1]"}, {"question", "q"}});
-  EXPECT_EQ(s.status().message(),
-            "prompt.user: placeholder {target}: the record has no field \"target\" (it has: numbers, question)");
+  EXPECT_EQ(
+      s.status().message(),
+      "prompt.user: placeholder {target}: the record has no field \"target\" (it has: numbers, question)");
 }
 
 TEST(PromptBuilder, BuildsTheChatPromptOfARecordWithTheConfiguredFormat) {
@@ -115,13 +120,15 @@ TEST(PromptBuilder, ConfigErrorsNameTheRecipeKey) {
               ::testing::StartsWith("prompt.system: column 1: bad placeholder"));
   config.chat_format = ChatFormat::kR1Zero;
   config.system = "sys";
-  EXPECT_EQ(PromptBuilder::Create(config, {"question"}).status().message(),
-            "prompt.system: chat_format r1_zero has no system message; put the instructions into prompt.user");
+  EXPECT_EQ(
+      PromptBuilder::Create(config, {"question"}).status().message(),
+      "prompt.system: chat_format r1_zero has no system message; put the instructions into prompt.user");
   config.system.reset();
   config.add_generation_prompt = false;
-  EXPECT_EQ(PromptBuilder::Create(config, {"question"}).status().message(),
-            "prompt.add_generation_prompt: chat_format r1_zero always ends where the model starts; it cannot be "
-            "false");
+  EXPECT_EQ(
+      PromptBuilder::Create(config, {"question"}).status().message(),
+      "prompt.add_generation_prompt: chat_format r1_zero always ends where the model starts; it cannot be "
+      "false");
   config.add_generation_prompt = true;
   config.chat_format = ChatFormat::kDeepSeekR1;
   config.enable_thinking = false;
@@ -134,6 +141,16 @@ TEST(PromptBuilder, ConfigErrorsNameTheRecipeKey) {
             "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n");
   EXPECT_EQ(b->Build({{"prompt", "hi"}}).status().message(),
             "prompt.user: placeholder {question}: the record has no field \"question\" (it has: prompt)");
+}
+
+TEST(PromptBuilder, RecipeChatFormatNamesIncludeRaw) {
+  EXPECT_EQ(*PromptChatFormatFromName("raw"), std::nullopt);
+  EXPECT_EQ(*PromptChatFormatFromName("qwen3"), ChatFormat::kQwen3);
+  EXPECT_EQ(*PromptChatFormatFromName("r1_zero"), ChatFormat::kR1Zero);
+  EXPECT_EQ(
+      PromptChatFormatFromName("chatml").status().message(),
+      "unknown chat_format \"chatml\" (expected one of deepseek_v3, deepseek_r1, qwen2_5, qwen3, r1_zero, "
+      "raw)");
 }
 
 }  // namespace
