@@ -56,7 +56,8 @@ std::string ByteFallbackToken(unsigned char b) {
 
 BpeModel::BpeModel() : cache_owner_(g_next_cache_owner.fetch_add(1)) { byte_ids_.fill(-1); }
 
-absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const Json& j, const std::string& path) {
+absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const Json& j, const std::string& path,
+                                                             BpeTables tables) {
   ASSIGN_OR_RETURN(const std::string type, ComponentType(j, path));
   if (type != "BPE") return UnsupportedType(path, type);
   std::unique_ptr<BpeModel> m(new BpeModel());
@@ -72,56 +73,44 @@ absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const Json& j, cons
   ASSIGN_OR_RETURN(m->byte_fallback_, OptionalBool(j, "byte_fallback", path, false));
   ASSIGN_OR_RETURN(m->ignore_merges_, OptionalBool(j, "ignore_merges", path, false));
 
-  // vocab: {"token": id, ...}
+  // vocab: {"token": id, ...}, streamed by ParseTokenizerJson.
   const std::string vocab_path = JsonChild(path, "vocab");
-  const Json* vocab = JsonField(j, "vocab");
-  if (vocab == nullptr) return JsonError(path, "missing key \"vocab\"");
-  if (!vocab->is_object()) return JsonError(vocab_path, "expected an object of token -> id");
-  m->vocab_.reserve(vocab->size());
-  for (auto it = vocab->begin(); it != vocab->end(); ++it) {
-    const Json& v = it.value();
-    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > std::numeric_limits<int32_t>::max()) {
-      return JsonError(JsonChild(vocab_path, it.key()), absl::StrCat("expected an id in [0, 2^31), got ", JsonBrief(v)));
-    }
-    const auto id = static_cast<int32_t>(v.get<int64_t>());
+  if (!tables.has_vocab) {
+    const Json* vocab = JsonField(j, "vocab");
+    if (vocab == nullptr) return JsonError(path, "missing key \"vocab\"");
+    return JsonError(vocab_path, absl::StrCat("expected an object of token -> id, got ", JsonBrief(*vocab)));
+  }
+  m->vocab_.reserve(tables.vocab.size());
+  for (auto& [token, id] : tables.vocab) {
     if (static_cast<size_t>(id) >= m->id_to_token_.size()) {
       m->id_to_token_.resize(id + 1);
       m->has_id_.resize(id + 1, false);
     }
     if (m->has_id_[id]) {
       return JsonError(vocab_path, absl::StrCat("id ", id, " is given to both \"", m->id_to_token_[id], "\" and \"",
-                                                it.key(), "\""));
+                                                token, "\""));
     }
+    // A token listed twice keeps its last id, as serde's HashMap does.
+    if (auto it = m->vocab_.find(token); it != m->vocab_.end()) m->has_id_[it->second] = false;
     m->has_id_[id] = true;
-    m->id_to_token_[id] = it.key();
-    m->vocab_.emplace(it.key(), id);
+    m->id_to_token_[id] = token;
+    m->vocab_.insert_or_assign(std::move(token), id);
   }
+  tables.vocab.clear();
+  tables.vocab.shrink_to_fit();
 
   // merges: ["left right", ...] or [["left", "right"], ...]; rank = index.
   const std::string merges_path = JsonChild(path, "merges");
-  const Json* merges = JsonField(j, "merges");
-  if (merges == nullptr) return JsonError(path, "missing key \"merges\"");
-  if (!merges->is_array()) return JsonError(merges_path, "expected an array");
+  if (!tables.has_merges) {
+    const Json* merges = JsonField(j, "merges");
+    if (merges == nullptr) return JsonError(path, "missing key \"merges\"");
+    return JsonError(merges_path, absl::StrCat("expected an array, got ", JsonBrief(*merges)));
+  }
   const size_t prefix_len = m->continuing_subword_prefix_ ? m->continuing_subword_prefix_->size() : 0;
-  m->merges_.reserve(merges->size());
-  std::string left, right;
-  for (size_t i = 0; i < merges->size(); ++i) {
-    const Json& e = (*merges)[i];
-    if (e.is_string()) {
-      const std::string& s = e.get_ref<const std::string&>();
-      const size_t space = s.find(' ');
-      if (space == std::string::npos) {
-        return JsonError(JsonIndex(merges_path, i), absl::StrCat("expected \"left right\", got ", JsonBrief(e)));
-      }
-      left = s.substr(0, space);
-      right = s.substr(space + 1);
-    } else if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
-      left = e[0].get<std::string>();
-      right = e[1].get<std::string>();
-    } else {
-      return JsonError(JsonIndex(merges_path, i),
-                       absl::StrCat("expected \"left right\" or [\"left\", \"right\"], got ", JsonBrief(e)));
-    }
+  m->merges_.reserve(tables.merges.size());
+  std::string merged;
+  for (size_t i = 0; i < tables.merges.size(); ++i) {
+    const auto& [left, right] = tables.merges[i];
     auto l = m->vocab_.find(left);
     auto r = m->vocab_.find(right);
     if (l == m->vocab_.end() || r == m->vocab_.end()) {
@@ -132,7 +121,8 @@ absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const Json& j, cons
       return JsonError(JsonIndex(merges_path, i),
                        absl::StrCat("\"", right, "\" is shorter than continuing_subword_prefix"));
     }
-    const std::string merged = left + right.substr(prefix_len);
+    merged.assign(left);
+    merged.append(right, prefix_len, std::string::npos);
     auto n = m->vocab_.find(merged);
     if (n == m->vocab_.end()) {
       return JsonError(JsonIndex(merges_path, i), absl::StrCat("merged token \"", merged, "\" is not in model.vocab"));
@@ -159,10 +149,11 @@ bool BpeModel::CanTakeByteInput() const {
 
 void BpeModel::EnableByteInput() {
   const ByteLevelMap& map = ByteLevelMap::Get();
-  // Raw-byte keys for every vocab token made only of bytes_to_unicode characters (no other token can be
-  // produced from byte-level pre-tokens).
-  byte_vocab_.reserve(vocab_.size());
+  // For ignore_merges: raw-byte keys for every vocab token made only of bytes_to_unicode characters (no
+  // other token can be produced from byte-level pre-tokens).
+  if (ignore_merges_) byte_vocab_.reserve(vocab_.size());
   for (const auto& [token, id] : vocab_) {
+    if (!ignore_merges_) break;
     std::string raw;
     bool ok = true;
     for (size_t i = 0; i < token.size() && ok;) {

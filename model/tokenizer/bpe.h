@@ -22,14 +22,16 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "model/tokenizer/json_loader.h"
 #include "model/tokenizer/json_util.h"
 
 namespace reasonrl::tokenizer {
 
 class BpeModel {
  public:
-  // `j` is the "model" object at `path`; its type must be "BPE".
-  static absl::StatusOr<std::unique_ptr<BpeModel>> FromJson(const Json& j, const std::string& path);
+  // `j` is the "model" object at `path` (its type must be "BPE"), `tables` its vocab and merges as
+  // ParseTokenizerJson streamed them.
+  static absl::StatusOr<std::unique_ptr<BpeModel>> FromJson(const Json& j, const std::string& path, BpeTables tables);
 
   // Byte input is exact only without a (non-empty) continuing_subword_prefix or end_of_word_suffix.
   bool CanTakeByteInput() const;

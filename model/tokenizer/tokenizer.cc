@@ -38,9 +38,10 @@ struct Tokenizer::Impl {
   std::unique_ptr<tokenizer::PostProcessor> post_processor;  // null: adds nothing
   std::unique_ptr<tokenizer::Decoder> decoder;               // null: tokens joined with " "
 
-  // Decode's table for the ByteLevel decoder: the bytes of each id, and 0 (unknown id), 1 (token) or
-  // 2 (special token).
-  std::vector<std::string> decode_bytes;
+  // Decode's table for the ByteLevel decoder: the bytes of id i are decode_bytes[decode_offset[i] ..
+  // decode_offset[i + 1]); decode_kind[i] is 0 (unknown id), 1 (token) or 2 (special token).
+  std::string decode_bytes;
+  std::vector<uint32_t> decode_offset;
   std::vector<uint8_t> decode_kind;
 
   int64_t vocab_size = 0;
@@ -72,14 +73,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 bool IsDirectory(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-absl::StatusOr<Json> ParseJson(std::string_view text, const std::string& file) {
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(file, ": invalid JSON: ", e.what()));
-  }
 }
 
 // Per-thread buffers of Encode.
@@ -139,7 +132,8 @@ absl::Status ApplyDirectoryConfig(const tokenizer::TokenizerConfig& config, cons
 absl::StatusOr<std::unique_ptr<Tokenizer::Impl>> Build(std::string_view tokenizer_json, const std::string& file,
                                                        const std::string* config_json,
                                                        const std::string& config_file) {
-  ASSIGN_OR_RETURN(const Json root, ParseJson(tokenizer_json, file));
+  tokenizer::BpeTables tables;
+  ASSIGN_OR_RETURN(const Json root, tokenizer::ParseTokenizerJson(tokenizer_json, file, &tables));
   const std::string path = file + ": ";
   if (!root.is_object()) return absl::InvalidArgumentError(absl::StrCat(file, ": expected a JSON object"));
   auto impl = std::make_unique<Tokenizer::Impl>();
@@ -149,7 +143,7 @@ absl::StatusOr<std::unique_ptr<Tokenizer::Impl>> Build(std::string_view tokenize
   }
   const Json* model = JsonField(root, "model");
   if (model == nullptr) return JsonError(file, "missing key \"model\"");
-  ASSIGN_OR_RETURN(impl->model, tokenizer::BpeModel::FromJson(*model, JsonChild(path, "model")));
+  ASSIGN_OR_RETURN(impl->model, tokenizer::BpeModel::FromJson(*model, JsonChild(path, "model"), std::move(tables)));
 
   if (const Json* j = JsonField(root, "normalizer"); j != nullptr && !j->is_null()) {
     ASSIGN_OR_RETURN(impl->normalizer, tokenizer::ParseNormalizer(*j, JsonChild(path, "normalizer")));
@@ -174,14 +168,16 @@ absl::StatusOr<std::unique_ptr<Tokenizer::Impl>> Build(std::string_view tokenize
   impl->vocab_size = static_cast<int64_t>(std::max(impl->model->max_id(), impl->added.max_id())) + 1;
 
   if (impl->decoder && impl->decoder->IsByteLevel()) {
-    impl->decode_bytes.resize(impl->vocab_size);
     impl->decode_kind.assign(impl->vocab_size, 0);
+    impl->decode_offset.assign(impl->vocab_size + 1, 0);
     for (int32_t id = 0; id < impl->vocab_size; ++id) {
+      impl->decode_offset[id] = static_cast<uint32_t>(impl->decode_bytes.size());
       const std::string* token = impl->TokenString(id);
       if (token == nullptr) continue;
-      impl->decode_bytes[id] = tokenizer::ByteLevelTokenBytes(*token);
+      impl->decode_bytes += tokenizer::ByteLevelTokenBytes(*token);
       impl->decode_kind[id] = impl->added.IsSpecialContent(*token) ? 2 : 1;
     }
+    impl->decode_offset[impl->vocab_size] = static_cast<uint32_t>(impl->decode_bytes.size());
   }
 
   if (config_json != nullptr) {
@@ -309,7 +305,7 @@ std::string Tokenizer::Decode(absl::Span<const int32_t> ids, bool skip_special_t
       if (id < 0 || id >= m.vocab_size) continue;
       const uint8_t kind = m.decode_kind[id];
       if (kind == 0 || (kind == 2 && skip_special_tokens)) continue;
-      bytes += m.decode_bytes[id];
+      bytes.append(m.decode_bytes, m.decode_offset[id], m.decode_offset[id + 1] - m.decode_offset[id]);
     }
     return tokenizer::Utf8Lossy(bytes);
   }
