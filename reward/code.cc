@@ -27,7 +27,7 @@ _dumps, _loads, _write = json.dumps, json.loads, os.write
 
 
 def _report(obj):
-    data = (_dumps(obj, ensure_ascii=True) + "\n").encode("ascii")
+    data = (_dumps(obj, ensure_ascii=True, allow_nan=False) + "\n").encode("ascii")
     while data:
         data = data[_write(_out, data):]
 

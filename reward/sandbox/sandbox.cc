@@ -38,7 +38,7 @@
 namespace reasonrl::reward::sandbox {
 namespace {
 
-constexpr uint32_t kOutsideUidBase = 1800000000u;  // far above any real account
+constexpr uint32_t kOutsideUidBase = 1800000000u;  // far above any real account; + 2^24 stays < 2^31
 constexpr int kHelperProcesses = 2;                // bwrap outside + bwrap's init (pid 1) inside
 
 // ---- small fd helpers ----
@@ -92,14 +92,21 @@ absl::StatusOr<Fd> SealedMemfd(const char* name, const std::string& data) {
 
 // ---- who runs bwrap ----
 
+// Outside uids of concurrent runs differ. A uid is also not reused soon after: the kernel gives back a
+// finished run's share of the per-uid process count (RLIMIT_NPROC) only when its user namespace is freed,
+// which happens asynchronously. Measured here: back-to-back runs under one uid with RLIMIT_NPROC 18 began
+// to fail ("bwrap: Can't fork for pid 1") after 15 runs; with 0.5 s pauses none did. So slots rotate.
 class UidSlots {
  public:
+  static constexpr int kSlots = 4096;
   int Acquire() {
     std::lock_guard<std::mutex> lock(mu_);
-    int slot = 0;
-    while (used_.count(slot) != 0) ++slot;
-    used_.insert(slot);
-    return slot;
+    for (int tries = 0; tries < kSlots; ++tries) {
+      const int slot = next_;
+      next_ = (next_ + 1) % kSlots;
+      if (used_.insert(slot).second) return slot;
+    }
+    return -1;  // every slot busy: the caller runs without dropping (and says so in the bounds)
   }
   void Release(int slot) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -108,6 +115,7 @@ class UidSlots {
 
  private:
   std::mutex mu_;
+  int next_ = 0;
   std::set<int> used_;
 };
 
@@ -117,8 +125,8 @@ UidSlots& Slots() {
 }
 
 uint32_t OutsideUid(int slot) {
-  // Runs of different server processes get different uids too (unless > 1024 run at once).
-  return kOutsideUidBase + ((static_cast<uint32_t>(getpid()) & 0x3FFu) << 10) + (static_cast<uint32_t>(slot) & 0x3FFu);
+  // A block of kSlots uids per server process (by pid), so that servers on one host rarely share one.
+  return kOutsideUidBase + ((static_cast<uint32_t>(getpid()) & 0xFFFu) << 12) + static_cast<uint32_t>(slot);
 }
 
 // ---- the child ----
@@ -388,8 +396,8 @@ absl::StatusOr<Outcome> internal::RunAs(const Request& request, const Options& o
   int slot = -1;
   if (drop && root) {
     slot = Slots().Acquire();
-    plan.drop = true;
-    plan.outside_uid = OutsideUid(slot);
+    plan.drop = slot >= 0;
+    if (plan.drop) plan.outside_uid = OutsideUid(slot);
   }
   plan.parent = getpid();
 
