@@ -190,12 +190,13 @@ class Comparator {
     return info;
   }
 
-  // Exact agreement, or agreement within relative_tolerance when one side is a decimal written with
-  // fewer digits than the other side's exact value needs.
+  // Exact agreement, or agreement within relative_tolerance when one side is written with decimals and
+  // the other side is exact (no decimals) and needs more digits than those (0.333333 against 1/3 or π,
+  // not 0.5000001 against 0.5: two decimals are both exact values and compare exactly).
   bool NumbersAgree(const Num& x, const ApproxInfo& ax, const Num& y, const ApproxInfo& ay) const {
     if (math::NumsEqual(x, y, Closeness{}, limits_)) return true;
-    const bool rounded = (ax.approximate && !RepresentableAt(y, ax.resolution)) ||
-                         (ay.approximate && !RepresentableAt(x, ay.resolution));
+    const bool rounded = (ax.approximate && !ay.approximate && !RepresentableAt(y, ax.resolution)) ||
+                         (ay.approximate && !ax.approximate && !RepresentableAt(x, ay.resolution));
     return rounded && math::NumsEqual(x, y, Closeness{config_.relative_tolerance, false}, limits_);
   }
 
