@@ -485,7 +485,7 @@ absl::StatusOr<RewardSpec> RewardSpecFromJson(std::string_view json_text, std::s
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     return absl::InvalidArgumentError(absl::StrCat(std::string(source), ": invalid JSON: ", e.what()));
   }
   if (!root.is_object()) return context.Error("", absl::StrCat("expected an object, got ", TypeName(root)));
