@@ -21,5 +21,7 @@ void AddConvertCommand(CLI::App& app, Action& action);
 void AddServeCommand(CLI::App& app, Action& action);
 // data_command.cc: `data countdown|arithmetic|tiny-tokenizer` (torch-free, library reasonrl_cli_data).
 void AddDataCommand(CLI::App& app, Action& action);
+// tokenize_command.cc: `tokenize` (torch-free, library reasonrl_cli_text).
+void AddTokenizeCommand(CLI::App& app, Action& action);
 
 }  // namespace reasonrl::cli

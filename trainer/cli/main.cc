@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   reasonrl::cli::AddConvertCommand(app, action);
   reasonrl::cli::AddServeCommand(app, action);
   reasonrl::cli::AddDataCommand(app, action);
+  reasonrl::cli::AddTokenizeCommand(app, action);
   CLI11_PARSE(app, argc, argv);
   absl::Status status;
   try {
