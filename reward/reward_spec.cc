@@ -33,8 +33,12 @@ struct Param {
 };
 
 std::string Shown(const json& value) {
-  std::string text = value.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 60) {
+    size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    text = text.substr(0, cut) + "...";
+  }
   return text;
 }
 
@@ -527,7 +531,7 @@ std::string RewardSpecToJson(const RewardSpec& spec, int indent) {
   json root = json::object();
   root["rewards"] = std::move(rewards);
   root["timeout_seconds"] = spec.timeout_seconds;
-  return root.dump(indent);
+  return root.dump(indent, ' ', false, json::error_handler_t::replace);  // never throws on bad UTF-8
 }
 
 std::vector<ParamDoc> RewardParamDocs(std::string_view name) {
