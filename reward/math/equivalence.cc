@@ -34,6 +34,8 @@ using math::Value;
 using Kind = math::Value::Kind;
 
 constexpr int kMaxPlusMinusPerExpression = 3;
+// Raw (not yet normalised) text may be this many times max_answer_bytes.
+constexpr size_t kRawLengthFactor = 8;
 // 10^resolution tests are skipped (tolerance applies) beyond this exponent.
 constexpr int64_t kMaxResolutionExponent = 4096;
 
@@ -500,6 +502,14 @@ Equivalence AnswersEquivalent(std::string_view answer, std::string_view ground_t
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     return Verdict_(Verdict::kUnparseable, absl::StrCat("invalid config: ", std::string(valid.message())));
   }
+  // Normalising shortens text only by what it strips; far longer raw text is refused before that work.
+  const size_t max_bytes = static_cast<size_t>(config.max_answer_bytes);
+  if (ground_truth.size() > kRawLengthFactor * max_bytes) {
+    return Verdict_(Verdict::kBadGroundTruth, absl::StrCat("ground truth longer than ", max_bytes, " bytes"));
+  }
+  if (answer.size() > kRawLengthFactor * max_bytes) {
+    return Verdict_(Verdict::kUnparseable, absl::StrCat("answer longer than ", max_bytes, " bytes"));
+  }
   const std::string truth = Normalize(ground_truth);
   if (truth.empty()) return Verdict_(Verdict::kBadGroundTruth, "empty ground truth");
   const std::string text = Normalize(answer);
@@ -512,7 +522,6 @@ Equivalence AnswersEquivalent(std::string_view answer, std::string_view ground_t
     }
     return Verdict_(SeveralChoices(text) ? Verdict::kMultipleCandidates : Verdict::kNotEqual);
   }
-  const size_t max_bytes = static_cast<size_t>(config.max_answer_bytes);
   if (truth.size() > max_bytes) {
     return Verdict_(Verdict::kBadGroundTruth, absl::StrCat("ground truth longer than ", max_bytes, " bytes"));
   }

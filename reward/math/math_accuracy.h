@@ -4,9 +4,10 @@
 //   completion ──ExtractAnswer──▶ raw answer ──Normalize──▶ text ──parse──▶ value ─┐
 //   ground truth ─────────────────────────────Normalize──▶ text ──parse──▶ value ─┴─▶ equal?
 //
-// Extraction (ExtractAnswer): the content of the last `\boxed{...}` (nested braces; also `\boxed x`, which
-// runs to the next `$` or line end, and `\fbox{...}`) in the completion; if there is none, the content of
-// the last `<answer>...</answer>`. Nothing else counts ("the answer is 5" does not).
+// Extraction (ExtractAnswer): the content of the last `\boxed{...}` (nested braces, `\{ \}` escaped; also
+// `\boxed x`, which runs to the next `$` or line end, `\boxed5`, and `\fbox{...}`) in the completion; a box
+// left unclosed (cut off by the length limit) is skipped. If there is none, the content of the last
+// closed `<answer>...</answer>`. Nothing else counts ("the answer is 5" does not).
 //
 // Normalisation (Normalize): strips `$`, `\left`/`\right`, spacing commands (`\!`, `\,`, `\;`, `\:`, `~`),
 // `\displaystyle`, unit text in `\text{...}`/`\mbox{...}` after a quantity, degree marks (`^\circ`, `°`),
@@ -62,6 +63,7 @@ struct MathAccuracyConfig {
 
   // Limits; exceeding one scores 0 with a reason (never a crash, a hang or unbounded memory).
   int max_answer_bytes = 1024;      // a normalised answer or ground truth longer than this is refused
+                                    // (and raw text longer than 8 times this, before normalising)
   int max_nodes = 1024;             // parsed expression nodes per side
   int max_depth = 64;               // nesting depth of the parsed expression
   int max_exact_bits = 100'000;     // exact integers/rationals larger than this fall back to MPFR

@@ -12,12 +12,15 @@
 //                (`\text{(B)}`, `\text{Monday}`) or when X does not start with a letter; otherwise unit
 //                text after a quantity, deleted with a following ^2 / ^3 (`5\text{ cm}^2` → `5`).
 //                \mathrm{X} of one letter (e, i) or of a function name is X / \X.
-// then whitespace runs become one space, and trailing periods, spaces and `\\` are dropped, and braces
-// around the whole answer are removed. Passes repeat until nothing changes (a deletion can make new
-// words: `s$qrt` → `sqrt`), at most kMaxPasses times, which makes Normalize idempotent in practice.
+// Unwrapping happens in place (the content is scanned next, the closing brace dropped), so nesting costs
+// nothing extra: brace pairs are matched once per pass. Then whitespace runs become one space, trailing
+// periods, spaces and `\\` are dropped, and braces around the whole answer are removed. Passes repeat
+// until nothing changes (a deletion can make new words: `s$qrt` → `sqrt`), at most kMaxPasses times,
+// which makes Normalize idempotent in practice (the fuzzer checks it). Linear time per pass.
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reward/math/math_accuracy.h"
 
@@ -25,7 +28,6 @@ namespace reasonrl::reward {
 namespace {
 
 constexpr int kMaxPasses = 8;
-constexpr int kMaxNesting = 16;  // brace-argument recursion of \mathbf{\text{...}}
 
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -99,38 +101,46 @@ class Out {
 
 class Pass {
  public:
-  Pass(std::string_view in, int nesting) : in_(in), nesting_(nesting) {}
+  explicit Pass(std::string_view in) : in_(in), close_of_(in.size(), std::string_view::npos), mark_(in.size(), kKeep) {
+    // The matching '}' of every '{' (a backslash escapes the next character), in one pass.
+    std::vector<size_t> open;
+    for (size_t k = 0; k < in_.size(); ++k) {
+      if (in_[k] == '\\') {
+        ++k;
+      } else if (in_[k] == '{') {
+        open.push_back(k);
+      } else if (in_[k] == '}' && !open.empty()) {
+        close_of_[open.back()] = k;
+        open.pop_back();
+      }
+    }
+  }
 
   std::string Run() {
-    while (i_ < in_.size()) Step();
+    while (i_ < in_.size()) {
+      if (mark_[i_] == kDrop) {
+        ++i_;
+      } else if (mark_[i_] == kSpace) {
+        out_.Append(" ");
+        ++i_;
+      } else {
+        Step();
+      }
+    }
     return out_.Take();
   }
 
  private:
   char At(size_t p) const { return p < in_.size() ? in_[p] : '\0'; }
 
-  // The argument `{...}` starting at or after p (spaces skipped): sets *content and returns the index
-  // after the closing brace; npos if there is no balanced brace group there.
-  size_t BraceArgument(size_t p, std::string_view* content) const {
+  // The brace group `{...}` starting at or after p (spaces skipped): sets *open / *close to its braces;
+  // false if there is no balanced group there.
+  bool BraceGroup(size_t p, size_t* open, size_t* close) const {
     while (IsSpace(At(p))) ++p;
-    if (At(p) != '{') return std::string_view::npos;
-    int depth = 0;
-    for (size_t k = p; k < in_.size(); ++k) {
-      if (in_[k] == '\\') {
-        ++k;
-      } else if (in_[k] == '{') {
-        ++depth;
-      } else if (in_[k] == '}' && --depth == 0) {
-        *content = in_.substr(p + 1, k - p - 1);
-        return k + 1;
-      }
-    }
-    return std::string_view::npos;
-  }
-
-  std::string Nested(std::string_view content) const {
-    if (nesting_ >= kMaxNesting) return std::string(content);
-    return Pass(content, nesting_ + 1).Run();
+    if (At(p) != '{' || close_of_[p] == std::string_view::npos) return false;
+    *open = p;
+    *close = close_of_[p];
+    return true;
   }
 
   // After a degree mark or unit: skips `^2`, `^{3}` (units squared/cubed) when `units` is set, and a
@@ -306,27 +316,27 @@ class Pass {
     if (OneOf(name, {"mathbf", "mathit", "mathsf", "mathtt", "boldsymbol", "bm", "textbf", "textit", "emph",
                      "mathbb", "mathcal", "mathscr", "mathfrak", "boxed", "fbox", "hbox", "underline",
                      "mathnormal"})) {
-      std::string_view content;
-      const size_t after = BraceArgument(i_, &content);
-      if (after != std::string_view::npos) {
-        out_.Append(Nested(content));
-        i_ = after;
+      // Unwrapped in place: the content is scanned next and the closing brace dropped.
+      size_t open, close;
+      if (BraceGroup(i_, &open, &close)) {
+        mark_[close] = kDrop;
+        i_ = open + 1;
       }
       return;
     }
     if (OneOf(name, {"text", "textrm", "textnormal", "textup", "textsf", "texttt", "mbox", "mathrm"})) {
-      std::string_view content;
-      const size_t after = BraceArgument(i_, &content);
-      if (after == std::string_view::npos) return;  // a bare \text: dropped
-      i_ = after;
-      Text(name, content);
-      return;
+      size_t open, close;
+      if (BraceGroup(i_, &open, &close)) Text(name, open, close);
+      return;  // a bare \text is dropped
     }
     out_.AppendCommand(name);
   }
 
-  void Text(std::string_view command, std::string_view content) {
+  // \text{...} with its braces at open and close.
+  void Text(std::string_view command, size_t open, size_t close) {
+    const std::string_view content = in_.substr(open + 1, close - open - 1);
     const std::string_view t = Trim(content);
+    i_ = close + 1;
     if (t.empty()) return;
     if (IsWordOr(t)) {
       out_.Append(", ");
@@ -349,16 +359,20 @@ class Pass {
       }
     }
     if (out_.EmptySoFar() || !IsLetter(t.front())) {
+      // Unwrapped in place, set off by spaces.
       out_.Append(" ");
-      out_.Append(Nested(content));
-      out_.Append(" ");
+      mark_[close] = kSpace;
+      i_ = open + 1;
       return;
     }
     i_ = SkipAfterUnit(i_);  // unit text after a quantity
   }
 
+  enum Mark : char { kKeep, kDrop, kSpace };
+
   std::string_view in_;
-  int nesting_;
+  std::vector<size_t> close_of_;  // for each '{': its matching '}', or npos
+  std::vector<char> mark_;        // what to do with a closing brace of an unwrapped group
   size_t i_ = 0;
   Out out_;
 };
@@ -389,32 +403,36 @@ std::string Tidy(const std::string& s) {
   size_t start = 0;
   while (start < t.size() && t[start] == ' ') ++start;
   t.erase(0, start);
-  // {X} → X when the first brace closes at the very end.
-  while (t.size() >= 2 && t.front() == '{' && t.back() == '}') {
-    int depth = 0;
-    size_t close = 0;
-    for (size_t k = 0; k < t.size(); ++k) {
-      if (t[k] == '\\') {
-        ++k;
-      } else if (t[k] == '{') {
-        ++depth;
-      } else if (t[k] == '}' && --depth == 0) {
-        close = k;
-        break;
-      }
+  // {X} → X while the first brace closes at the very end (one scan for all levels).
+  std::vector<size_t> close_of(t.size(), std::string::npos);
+  std::vector<size_t> open;
+  for (size_t k = 0; k < t.size(); ++k) {
+    if (t[k] == '\\') {
+      ++k;
+    } else if (t[k] == '{') {
+      open.push_back(k);
+    } else if (t[k] == '}' && !open.empty()) {
+      close_of[open.back()] = k;
+      open.pop_back();
     }
-    if (close != t.size() - 1) break;
-    t = std::string(Trim(std::string_view(t).substr(1, t.size() - 2)));
   }
+  size_t l = 0, r = t.size();  // the answer is t[l, r)
+  while (r - l >= 2 && t[l] == '{' && close_of[l] == r - 1) {
+    ++l;
+    --r;
+    while (l < r && t[l] == ' ') ++l;
+    while (r > l && t[r - 1] == ' ') --r;
+  }
+  if (l > 0 || r < t.size()) t = t.substr(l, r - l);
   return t;
 }
 
 }  // namespace
 
 std::string Normalize(std::string_view answer) {
-  std::string current = Tidy(Pass(answer, 0).Run());
+  std::string current = Tidy(Pass(answer).Run());
   for (int pass = 1; pass < kMaxPasses; ++pass) {
-    std::string next = Tidy(Pass(current, 0).Run());
+    std::string next = Tidy(Pass(current).Run());
     if (next == current) break;
     current = std::move(next);
   }

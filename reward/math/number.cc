@@ -320,7 +320,9 @@ Num RationalPowInt(mpq_srcptr a, mpz_srcptr n, const NumLimits& limits) {
     const bool negative = mpz_sgn(mpq_numref(a)) < 0 && mpz_odd_p(n);
     return Num::Integer(negative ? -1 : 1);
   }
-  const int64_t base_bits = RationalBits(a);
+  // |n|·(bits of numerator + bits of a denominator other than 1) bounds the result's bits.
+  const int64_t base_bits =
+      Bits(mpq_numref(a)) + (mpz_cmp_ui(mpq_denref(a), 1) == 0 ? 0 : Bits(mpq_denref(a)));
   if (mpz_fits_slong_p(n) && FitsLimit(base_bits * std::abs(mpz_get_si(n)), limits)) {
     const long e = mpz_get_si(n);
     const unsigned long ue = static_cast<unsigned long>(e < 0 ? -e : e);

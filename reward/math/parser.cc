@@ -719,7 +719,7 @@ class Parser {
       r.collection = std::make_unique<Value>();
       r.collection->kind = Value::Kind::kSet;
     } else if (cmd == "langle") {
-      return ParseBracketed();
+      return ParseBracketed(/*angle=*/true);
     } else if (cmd == "begin") {
       return ParseMatrix();
     } else if (cmd == "operatorname") {
@@ -850,16 +850,12 @@ class Parser {
   }
 
   // `(…)`, `[…]`, `\langle…\rangle`: grouping for one item with matching brackets, a sequence otherwise.
-  Operand ParseBracketed() {
+  // REQUIRES: the cursor is at '(' or '[', or (angle) just after `\langle`.
+  Operand ParseBracketed(bool angle = false) {
     DepthGuard guard(this);
     if (failed()) return {};
     char open = '(';
-    bool angle = false;
-    if (AcceptCommand("langle")) {
-      angle = true;
-    } else {
-      open = s_[pos_++];
-    }
+    if (!angle) open = s_[pos_++];
     const int saved_abs = abs_depth_;
     abs_depth_ = 0;
     Value list = ParseItemList();
