@@ -1,6 +1,7 @@
 #include "model/tokenizer/added_vocabulary.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "model/status_macros.h"
@@ -118,6 +119,14 @@ void AddedVocabulary::Matcher::Build(const std::vector<std::pair<std::string, in
     patterns.push_back(id);
     first_byte[static_cast<unsigned char>(content[0])] = true;
   }
+  int distinct = 0;
+  for (int b = 0; b < 256; ++b) {
+    if (first_byte[b]) {
+      ++distinct;
+      single_first_byte = b;
+    }
+  }
+  if (distinct != 1) single_first_byte = -1;
 }
 
 int AddedVocabulary::Matcher::LongestAt(std::string_view text, size_t pos, size_t* length) const {
@@ -150,10 +159,18 @@ void AddedVocabulary::Split(const Matcher& matcher, std::string_view text, std::
     // The leftmost match, longest at that position.
     size_t s = pos, len = 0;
     int pattern = -1;
-    for (; s < n; ++s) {
-      if (!matcher.first_byte[static_cast<unsigned char>(text[s])]) continue;
+    while (s < n) {
+      if (matcher.single_first_byte >= 0) {
+        const void* hit = std::memchr(text.data() + s, matcher.single_first_byte, n - s);
+        if (hit == nullptr) break;
+        s = static_cast<const char*>(hit) - text.data();
+      } else if (!matcher.first_byte[static_cast<unsigned char>(text[s])]) {
+        ++s;
+        continue;
+      }
       pattern = matcher.LongestAt(text, s, &len);
       if (pattern >= 0) break;
+      ++s;
     }
     if (pattern < 0) break;
     size_t start = s, stop = s + len;

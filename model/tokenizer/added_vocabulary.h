@@ -76,6 +76,7 @@ class AddedVocabulary {
   struct Matcher {
     std::vector<int32_t> patterns;  // id of each pattern
     std::array<bool, 256> first_byte{};
+    int single_first_byte = -1;  // the only first byte of all patterns, if there is just one (memchr scan)
     absl::flat_hash_map<uint64_t, int32_t> edges;  // node << 8 | byte -> child node
     std::vector<int32_t> terminal;                 // node -> pattern index, or -1
     void Build(const std::vector<std::pair<std::string, int32_t>>& contents);

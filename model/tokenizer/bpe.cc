@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <queue>
 
@@ -15,31 +16,58 @@ namespace {
 
 constexpr uint32_t kNoRank = std::numeric_limits<uint32_t>::max();
 
-// Words longer than this are not cached (they rarely repeat, and tokenizers caps its cache the same way).
-constexpr size_t kMaxCachedWordBytes = 96;
-constexpr size_t kMaxCacheEntries = 1 << 17;
-
-// A per-thread cache of word -> ids for one model.
+// A per-thread, direct-mapped cache of word -> ids for one model: each word hashes to one 64-byte slot,
+// which a different word simply overwrites. Words of up to kMaxKey bytes with up to kMaxIds ids are cached
+// (nearly all pre-tokens; longer ones rarely repeat).
 struct WordCache {
+  static constexpr size_t kSlots = 1 << 14;
+  static constexpr size_t kMaxKey = 22;
+  static constexpr size_t kMaxIds = 8;
+  struct Slot {
+    uint64_t hash = 0;
+    uint8_t key_len = 0;
+    uint8_t num_ids = 0;  // 0: empty slot
+    char key[kMaxKey];
+    int32_t ids[kMaxIds];
+  };
   uint64_t owner = 0;
-  absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>> words;  // word -> (offset, count) in ids
-  std::vector<int32_t> ids;
+  std::vector<Slot> slots;
   void Reset(uint64_t new_owner) {
     owner = new_owner;
-    words.clear();
-    ids.clear();
+    slots.assign(kSlots, Slot());
   }
 };
 
+// 64-bit hash of a short string (multiply-mix over 8-byte words).
+inline uint64_t HashWord(std::string_view s) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = s.size() * kMul;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  if (i < s.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  h *= kMul;
+  return h ^ (h >> 32);
+}
+
 WordCache& CacheFor(uint64_t owner) {
-  // A few slots per thread, so that threads which alternate between tokenizers keep their caches.
-  thread_local std::array<WordCache, 4> slots;
+  // A few caches per thread, so that threads which alternate between tokenizers keep theirs.
+  thread_local std::array<WordCache, 4> caches;
   thread_local size_t next_victim = 0;
-  for (WordCache& c : slots) {
+  for (WordCache& c : caches) {
     if (c.owner == owner) return c;
   }
-  WordCache& c = slots[next_victim];
-  next_victim = (next_victim + 1) % slots.size();
+  WordCache& c = caches[next_victim];
+  next_victim = (next_victim + 1) % caches.size();
   c.Reset(owner);
   return c;
 }
@@ -351,14 +379,14 @@ void BpeModel::Tokenize(std::string_view word, std::vector<int32_t>* out) const 
       return;
     }
   }
-  const bool cacheable = word.size() <= kMaxCachedWordBytes;
-  WordCache* cache = nullptr;
-  if (cacheable) {
-    cache = &CacheFor(cache_owner_);
-    auto it = cache->words.find(AbslView(word));
-    if (it != cache->words.end()) {
-      const auto [offset, count] = it->second;
-      out->insert(out->end(), cache->ids.begin() + offset, cache->ids.begin() + offset + count);
+  WordCache::Slot* slot = nullptr;
+  uint64_t hash = 0;
+  if (word.size() <= WordCache::kMaxKey) {
+    hash = HashWord(word);
+    slot = &CacheFor(cache_owner_).slots[hash & (WordCache::kSlots - 1)];
+    if (slot->num_ids > 0 && slot->hash == hash && slot->key_len == word.size() &&
+        std::memcmp(slot->key, word.data(), word.size()) == 0) {
+      out->insert(out->end(), slot->ids, slot->ids + slot->num_ids);
       return;
     }
   }
@@ -367,11 +395,12 @@ void BpeModel::Tokenize(std::string_view word, std::vector<int32_t>* out) const 
   InitialSymbols(word, &symbols);
   MergeAll(&symbols);
   out->insert(out->end(), symbols.begin(), symbols.end());
-  if (cache != nullptr) {
-    if (cache->words.size() >= kMaxCacheEntries) cache->Reset(cache_owner_);
-    cache->words.emplace(std::string(word), std::make_pair(static_cast<uint32_t>(cache->ids.size()),
-                                                           static_cast<uint32_t>(symbols.size())));
-    cache->ids.insert(cache->ids.end(), symbols.begin(), symbols.end());
+  if (slot != nullptr && !symbols.empty() && symbols.size() <= WordCache::kMaxIds) {
+    slot->hash = hash;
+    slot->key_len = static_cast<uint8_t>(word.size());
+    slot->num_ids = static_cast<uint8_t>(symbols.size());
+    std::memcpy(slot->key, word.data(), word.size());
+    std::memcpy(slot->ids, symbols.data(), symbols.size() * sizeof(int32_t));
   }
 }
 

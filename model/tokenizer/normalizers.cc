@@ -31,6 +31,68 @@ class SequenceNormalizer : public Normalizer {
   std::vector<std::unique_ptr<Normalizer>> parts_;
 };
 
+// NFC_inert[c]: a text made only of such characters is already NFC. c is inert when its canonical combining
+// class is 0, NFC(c) == c, and neither c nor the first character of its canonical decomposition can be
+// composed onto a preceding character (it is never a non-initial character of a canonical decomposition,
+// nor a Hangul V or T jamo). Then NFD(text) is the concatenation of the NFD(c), each starting with a starter
+// that blocks composition across the boundary, so NFC(text) is the concatenation of NFC(c) = c.
+const std::vector<bool>& NfcInert() {
+  static const std::vector<bool>* const kInert = [] {
+    constexpr utf8proc_int32_t kEnd = 0x110000;
+    auto* inert = new std::vector<bool>(kEnd, true);
+    std::vector<bool> second(kEnd, false);
+    std::vector<std::pair<utf8proc_int32_t, utf8proc_int32_t>> first_of;  // (c, first char of NFD(c))
+    for (utf8proc_int32_t c = 0x1161; c <= 0x1175; ++c) second[c] = true;  // Hangul V
+    // Hangul T, and U+11A7 (T_BASE itself): utf8proc, like the unicode-normalization releases of its day,
+    // composes an LV syllable with U+11A7 (dropping it); marking it keeps both paths the same.
+    for (utf8proc_int32_t c = 0x11A7; c <= 0x11C2; ++c) second[c] = true;
+    for (utf8proc_int32_t c = 0; c < kEnd; ++c) {
+      const utf8proc_property_t* p = utf8proc_get_property(c);
+      if (p->combining_class != 0) (*inert)[c] = false;
+      if (p->decomp_type != 0 || p->decomp_seqindex == UINT16_MAX) continue;  // no canonical decomposition
+      utf8proc_int32_t seq[32];
+      int boundclass = 0;
+      const utf8proc_ssize_t n = utf8proc_decompose_char(c, seq, 32, UTF8PROC_DECOMPOSE, &boundclass);
+      if (n <= 0 || n > 32) {
+        (*inert)[c] = false;
+        continue;
+      }
+      for (utf8proc_ssize_t k = 1; k < n; ++k) second[seq[k]] = true;
+      first_of.emplace_back(c, seq[0]);
+      std::string utf8;
+      AppendUtf8(static_cast<char32_t>(c), &utf8);
+      utf8proc_uint8_t* out = nullptr;
+      const utf8proc_ssize_t m = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                                              static_cast<utf8proc_ssize_t>(utf8.size()), &out,
+                                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+      if (m < 0 || std::string(reinterpret_cast<const char*>(out), m) != utf8) (*inert)[c] = false;
+      std::free(out);
+    }
+    for (utf8proc_int32_t c = 0; c < kEnd; ++c) {
+      if (second[c]) (*inert)[c] = false;
+    }
+    for (const auto& [c, first] : first_of) {
+      if (second[first]) (*inert)[c] = false;
+    }
+    return inert;
+  }();
+  return *kInert;
+}
+
+bool IsNfcInert(std::string_view text) {
+  const std::vector<bool>& inert = NfcInert();
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    char32_t c;
+    i += DecodeUtf8(text.data() + i, &c);
+    if (!inert[c]) return false;
+  }
+  return true;
+}
+
 class UnicodeNormalizer : public Normalizer {
  public:
   UnicodeNormalizer(int options, bool nfc) : options_(options), nfc_(nfc) {}
@@ -47,7 +109,7 @@ class UnicodeNormalizer : public Normalizer {
         break;
       }
     }
-    if (stable) return;
+    if (stable || (nfc_ && IsNfcInert(*text))) return;
     utf8proc_uint8_t* out = nullptr;
     const utf8proc_ssize_t n =
         utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text->data()), static_cast<utf8proc_ssize_t>(text->size()),

@@ -12,9 +12,20 @@ namespace reasonrl::tokenizer {
 
 void SplitByMatches(std::string_view piece, const std::vector<Span>& matches, bool invert, SplitBehavior behavior,
                     std::vector<std::pair<Span, bool>>* marked, std::vector<std::string_view>* out) {
+  const auto len = static_cast<uint32_t>(piece.size());
+  if (behavior == SplitBehavior::kIsolated) {
+    // Every match and every gap is a piece of its own (the common case, without the parts list).
+    uint32_t prev = 0;
+    for (const Span& m : matches) {
+      if (prev != m.start) out->push_back(piece.substr(prev, m.start - prev));
+      if (m.end > m.start) out->push_back(piece.substr(m.start, m.end - m.start));
+      prev = m.end;
+    }
+    if (prev < len) out->push_back(piece.substr(prev));
+    return;
+  }
   // tokenizers' Pattern::find_matches: the whole text as (range, is_match) parts, gaps included.
   marked->clear();
-  const auto len = static_cast<uint32_t>(piece.size());
   if (len == 0) {
     marked->push_back({{0, 0}, invert});
   } else {

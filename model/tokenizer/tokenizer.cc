@@ -222,6 +222,7 @@ absl::StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::FromJson(std::string_view 
 std::vector<int32_t> Tokenizer::Encode(std::string_view text, bool add_special_tokens) const {
   const Impl& m = *impl_;
   std::vector<int32_t> ids;
+  ids.reserve(text.size() / 4 + 4);
   std::string sanitized;
   if (!tokenizer::IsValidUtf8(text)) {
     sanitized = tokenizer::Utf8Lossy(text);

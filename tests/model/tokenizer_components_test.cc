@@ -12,6 +12,7 @@
 #include "model/tokenizer/pre_tokenizers.h"
 #include "model/tokenizer/regex.h"
 #include "model/tokenizer/tokenizer.h"
+#include "model/tokenizer/unicode.h"
 
 namespace reasonrl::tokenizer {
 namespace {
@@ -161,6 +162,28 @@ TEST(NormalizerTest, UnicodeForms) {
   EXPECT_EQ(Normalize(R"({"type": "NFKC"})", "\uFB01 \u2460 \uFF21"), "fi 1 A");
   EXPECT_EQ(Normalize(R"({"type": "NFKD"})", "\u00E9\u2460"), "e\u03011");
   EXPECT_EQ(Normalize(R"({"type": "NFC"})", "plain ascii"), "plain ascii");
+}
+
+TEST(NormalizerTest, NfcShortcutForAlreadyComposedTextAgreesWithFullNormalization) {
+  // NFC skips text whose characters it knows to be stable; NFD-then-NFC always runs the full algorithm
+  // (decomposed text is not stable), so both must agree on every character after every kind of starter.
+  auto nfc = ParseNormalizer(Json::parse(R"({"type": "NFC"})"), "nfc");
+  auto full = ParseNormalizer(Json::parse(R"({"type": "Sequence", "normalizers": [{"type": "NFD"}, {"type": "NFC"}]})"),
+                              "full");
+  ASSERT_TRUE(nfc.ok() && full.ok());
+  int differences = 0;
+  for (char32_t c = 0x80; c < 0x20000; ++c) {
+    if (c >= 0xD800 && c < 0xE000) continue;
+    for (const char* before : {"a", "e", "\u1100", "\uAC00", "\u00FC", "\u0B47"}) {
+      std::string text = before;
+      AppendUtf8(c, &text);
+      std::string a = text, b = text;
+      (*nfc)->Normalize(&a);
+      (*full)->Normalize(&b);
+      if (a != b && ++differences < 5) ADD_FAILURE() << "U+" << std::hex << static_cast<uint32_t>(c) << " after " << before;
+    }
+  }
+  EXPECT_EQ(differences, 0);
 }
 
 TEST(NormalizerTest, LowercaseStripPrependReplace) {
