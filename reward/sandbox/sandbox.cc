@@ -417,6 +417,13 @@ absl::StatusOr<Outcome> internal::RunAs(const Request& request, const Options& o
   Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, child, 0)));
   fcntl(out_r.get(), F_SETFL, O_NONBLOCK);
   fcntl(err_r.get(), F_SETFL, O_NONBLOCK);
+  fcntl(status_r.get(), F_SETFL, O_NONBLOCK);
+  // bwrap's status: {"child-pid": N, ...} right after it cloned its init (pid 1 inside, N here), then
+  // {"exit-code": N} once the command ended. A pidfd on that init lets the end of the run wait until the
+  // pid namespace is empty: its init is reported dead only after every other process in it is gone.
+  std::string status_text;
+  bool status_open = true;
+  Fd init_pidfd;
   const auto deadline = start + std::chrono::duration<double>(limits.wall_seconds);
   bool out_open = true, err_open = true, exited = false, killed = false;
   int wait_status = 0;
@@ -443,13 +450,25 @@ absl::StatusOr<Outcome> internal::RunAs(const Request& request, const Options& o
     } else if (!killed && pidfd.get() >= 0) {
       timeout_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
     }
-    struct pollfd fds[3];
+    struct pollfd fds[4];
     int nfds = 0;
-    int out_i = -1, err_i = -1;
+    int out_i = -1, err_i = -1, status_i = -1;
     if (out_open) out_i = nfds, fds[nfds++] = {out_r.get(), POLLIN, 0};
     if (err_open) err_i = nfds, fds[nfds++] = {err_r.get(), POLLIN, 0};
+    if (status_open) status_i = nfds, fds[nfds++] = {status_r.get(), POLLIN, 0};
     if (!exited && pidfd.get() >= 0) fds[nfds++] = {pidfd.get(), POLLIN, 0};
     if (poll(fds, static_cast<nfds_t>(nfds), timeout_ms) < 0 && errno != EINTR) return Errno("poll");
+    if (status_i >= 0 && fds[status_i].revents != 0) {
+      ssize_t n = read(status_r.get(), buf, sizeof(buf));
+      if (n > 0 && status_text.size() < 65536) status_text.append(buf, static_cast<size_t>(n));
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) status_open = false;
+      const size_t at = status_text.find("\"child-pid\":");
+      if (init_pidfd.get() < 0 && at != std::string::npos) {
+        char* end = nullptr;
+        const long pid = strtol(status_text.c_str() + at + 12, &end, 10);
+        if (pid > 0 && *end != '\0') init_pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+      }
+    }
     for (int k : {out_i, err_i}) {
       if (k < 0 || fds[k].revents == 0) continue;
       const bool is_out = (k == out_i);
@@ -475,10 +494,11 @@ absl::StatusOr<Outcome> internal::RunAs(const Request& request, const Options& o
   outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (slot >= 0) Slots().Release(slot);
 
-  // bwrap's status: {"child-pid": N, ...} once it cloned, {"exit-code": N} once the command ended.
-  std::string status_text;
-  fcntl(status_r.get(), F_SETFL, O_NONBLOCK);
   for (ssize_t n; (n = read(status_r.get(), buf, sizeof(buf))) > 0;) status_text.append(buf, static_cast<size_t>(n));
+  if (init_pidfd.get() >= 0) {
+    struct pollfd p = {init_pidfd.get(), POLLIN, 0};
+    poll(&p, 1, 2000);
+  }
   int exit_code = -1;
   if (size_t at = status_text.find("\"exit-code\":"); at != std::string::npos) {
     exit_code = atoi(status_text.c_str() + at + 12);
