@@ -34,6 +34,51 @@ bool Cached(const std::string& rel) {
   ASSERT_TRUE(var##_or.ok()) << var##_or.status();                                           \
   const Tokenizer& var = **var##_or
 
+// Python's bytes.decode("utf-8", "replace"), written out from Unicode Table 3-7: each maximal prefix of a
+// well-formed sequence that cannot be completed becomes one U+FFFD.
+std::string Utf8LossyForTest(const std::string& s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    int need;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b0 < 0x80) {
+      out += s[i++];
+      continue;
+    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+      need = 1;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      need = 2;
+      lo = b0 == 0xE0 ? 0xA0 : 0x80;
+      hi = b0 == 0xED ? 0x9F : 0xBF;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      need = 3;
+      lo = b0 == 0xF0 ? 0x90 : 0x80;
+      hi = b0 == 0xF4 ? 0x8F : 0xBF;
+    } else {
+      out += "\uFFFD";
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    int got = 0;
+    while (got < need && j < s.size()) {
+      const auto b = static_cast<unsigned char>(s[j]);
+      if (got == 0 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) break;
+      ++j;
+      ++got;
+    }
+    if (got == need) {
+      out.append(s, i, j - i);
+    } else {
+      out += "\uFFFD";
+    }
+    i = j;
+  }
+  return out;
+}
+
 TEST(TokenizerTest, DeepSeekV3ByteLevelCharactersHaveTheirVocabIds) {
   LOAD_OR_SKIP(tok, "deepseek_v3/tokenizer.json");
   EXPECT_EQ(tok.TokenToId("Ġ"), 223);   // ' ' -> U+0120
@@ -198,6 +243,42 @@ TEST(TokenizerTest, ConcurrentEncodeOnOneTokenizerIsConsistent) {
   }
   for (auto& th : threads) th.join();
   for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+TEST(TokenizerTest, RandomBytesEncodeAndDecodeBackToTheirLossyText) {
+  LOAD_OR_SKIP(v3, "deepseek_v3/tokenizer.json");
+  LOAD_OR_SKIP(llama, "llama3/tokenizer.json");
+  // Byte-level BPE without a normalizer loses nothing: decode(encode(s)) is s, after invalid UTF-8 became
+  // U+FFFD. The inputs mix random bytes, ASCII, whitespace runs, added-token fragments and long words.
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::vector<std::string> atoms = {"<｜User｜>", "<｜", "▁", "<|begin_of_text|>", "  ", "\n\n", "\r\n", "'s",
+                                          "12345", "数学", "🙂", "é", "e\u0301", "\u0085", "\u3000", "x"};
+  for (int iteration = 0; iteration < 2000; ++iteration) {
+    std::string s;
+    const int parts = static_cast<int>(next() % 12);
+    for (int p = 0; p < parts; ++p) {
+      const uint64_t r = next();
+      if (r % 3 == 0) {
+        s += atoms[(r >> 8) % atoms.size()];
+      } else if (r % 3 == 1) {
+        s.append(static_cast<size_t>((r >> 8) % 7), static_cast<char>(r >> 16));  // arbitrary bytes
+      } else {
+        s.append(static_cast<size_t>((r >> 8) % 200), static_cast<char>('a' + (r >> 16) % 3));
+      }
+    }
+    const std::string lossy = Utf8LossyForTest(s);
+    for (const Tokenizer* tok : {&v3, &llama}) {
+      const Ids ids = tok->Encode(s, false);
+      for (int32_t id : ids) ASSERT_TRUE(id >= 0 && id < tok->vocab_size());
+      ASSERT_EQ(tok->Decode(ids, false), lossy) << nlohmann::json(lossy).dump();
+    }
+  }
 }
 
 TEST(TokenizerTest, LoadErrorsNameTheFile) {
