@@ -16,13 +16,13 @@ namespace {
 
 constexpr uint32_t kNoRank = std::numeric_limits<uint32_t>::max();
 
-// A per-thread, direct-mapped cache of word -> ids for one model: each word hashes to one 64-byte slot,
+// A per-thread, direct-mapped cache of word -> ids for one model: each word hashes to one 128-byte slot,
 // which a different word simply overwrites. Words of up to kMaxKey bytes with up to kMaxIds ids are cached
 // (nearly all pre-tokens; longer ones rarely repeat).
 struct WordCache {
   static constexpr size_t kSlots = 1 << 14;
-  static constexpr size_t kMaxKey = 22;
-  static constexpr size_t kMaxIds = 8;
+  static constexpr size_t kMaxKey = 46;
+  static constexpr size_t kMaxIds = 16;
   struct Slot {
     uint64_t hash = 0;
     uint8_t key_len = 0;
