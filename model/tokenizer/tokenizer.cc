@@ -9,7 +9,7 @@
 #include <deque>
 #include <fstream>
 #include <sstream>
-#include <thread>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "model/status_macros.h"
@@ -22,6 +22,7 @@
 #include "model/tokenizer/pre_tokenizers.h"
 #include "model/tokenizer/tokenizer_config.h"
 #include "model/tokenizer/unicode.h"
+#include "model/tokenizer/worker_pool.h"
 
 namespace reasonrl {
 
@@ -46,6 +47,7 @@ struct Tokenizer::Impl {
 
   int64_t vocab_size = 0;
   std::optional<int32_t> bos_id, eos_id, pad_id;
+  mutable tokenizer::WorkerPool pool;  // EncodeBatch's threads
   std::string chat_template;
 
   // The token string of `id` as tokenizers' decode sees it (added tokens first), or nullptr.
@@ -282,7 +284,7 @@ std::vector<std::vector<int32_t>> Tokenizer::EncodeBatch(const std::vector<std::
   // Work is handed out in small chunks so that a few long texts do not leave threads idle.
   std::atomic<size_t> next{0};
   const size_t chunk = std::max<size_t>(1, std::min<size_t>(64, texts.size() / (threads * 8)));
-  auto work = [&] {
+  const std::function<void()> work = [&] {
     for (;;) {
       const size_t begin = next.fetch_add(chunk);
       if (begin >= texts.size()) return;
@@ -290,11 +292,7 @@ std::vector<std::vector<int32_t>> Tokenizer::EncodeBatch(const std::vector<std::
       for (size_t i = begin; i < end; ++i) out[i] = Encode(texts[i], add_special_tokens);
     }
   };
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (size_t t = 0; t + 1 < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  impl_->pool.Run(static_cast<int>(threads), work);
   return out;
 }
 

@@ -226,8 +226,18 @@ TEST(TokenizerTest, EncodeBatchEqualsEncodeOnEveryThreadCount) {
   }
   std::vector<Ids> expected;
   for (const auto& t : texts) expected.push_back(tok.Encode(t, true));
-  for (int threads : {0, 1, 2, 7, 16}) EXPECT_EQ(tok.EncodeBatch(texts, true, threads), expected) << threads;
+  for (int threads : {0, 1, 2, 7, 16, 3}) EXPECT_EQ(tok.EncodeBatch(texts, true, threads), expected) << threads;
   EXPECT_TRUE(tok.EncodeBatch({}, true, 4).empty());
+  // Callers that batch at the same time (one gets the worker pool, the others temporary threads).
+  std::vector<std::thread> callers;
+  std::vector<int> wrong(4, 0);
+  for (int c = 0; c < 4; ++c) {
+    callers.emplace_back([&, c] {
+      for (int i = 0; i < 5; ++i) wrong[c] += tok.EncodeBatch(texts, true, 3) != expected;
+    });
+  }
+  for (auto& t : callers) t.join();
+  for (int w : wrong) EXPECT_EQ(w, 0);
 }
 
 TEST(TokenizerTest, ConcurrentEncodeOnOneTokenizerIsConsistent) {
