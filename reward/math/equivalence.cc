@@ -431,10 +431,10 @@ char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' +
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsAlpha(char c) { return IsUpper(Upper(c)); }
 
-// "A", "(A)", "A)" with an upper-case letter: a multiple-choice ground truth.
+// "A", "(A)", "A)", "(A) 12" with an upper-case letter: a multiple-choice ground truth.
 std::optional<char> ChoiceLetter(std::string_view s) {
   if (s.size() == 1 && IsUpper(s[0])) return s[0];
-  if (s.size() == 3 && s[0] == '(' && s[2] == ')' && IsUpper(s[1])) return s[1];
+  if (s.size() >= 3 && s[0] == '(' && s[2] == ')' && IsUpper(s[1]) && (s.size() == 3 || s[3] == ' ')) return s[1];
   if (s.size() == 2 && s[1] == ')' && IsUpper(s[0])) return s[0];
   return std::nullopt;
 }

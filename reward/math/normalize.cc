@@ -9,8 +9,9 @@
 //                infinity → \sqrt, \sin, …, \pi, \infty;  the words "or"/"and" → ", "
 //   unwrapped    \mathbf{X} \textbf{X} \boldsymbol{X} \mathit{X} \emph{X} \boxed{X} … → X
 //   \text{X}     (also \mbox, \textrm, \mathrm): ", " for "or"/"and"; X itself at the start of the answer
-//                (`\text{(B)}`, `\text{Monday}`) or when X does not start with a letter; otherwise unit
-//                text after a quantity, deleted with a following ^2 / ^3 (`5\text{ cm}^2` → `5`).
+//                (`\text{(B)}`, `\text{Monday}`) or when X does not start with a letter (then without unit
+//                words after a quantity: `\text{18 dollars}` → `18`); otherwise unit text after a quantity,
+//                deleted with a following ^2 / ^3 (`5\text{ cm}^2` → `5`).
 //                \mathrm{X} of one letter (e, i) or of a function name is X / \X.
 // Unwrapping happens in place (the content is scanned next, the closing brace dropped), so nesting costs
 // nothing extra: brace pairs are matched once per pass. Then whitespace runs become one space, trailing
@@ -332,6 +333,18 @@ class Pass {
     out_.AppendCommand(name);
   }
 
+  // Where trailing unit words start in text such as "18 dollars" or "5 sq. ft": the first space followed
+  // by a letter after which only letters, spaces and periods remain; the size of `t` if there is none.
+  static size_t UnitSuffix(std::string_view t) {
+    for (size_t k = 0; k + 1 < t.size(); ++k) {
+      if (t[k] != ' ' || !IsLetter(t[k + 1])) continue;
+      bool words = true;
+      for (size_t j = k + 1; j < t.size() && words; ++j) words = IsLetter(t[j]) || t[j] == ' ' || t[j] == '.';
+      if (words) return k;
+    }
+    return t.size();
+  }
+
   // \text{...} with its braces at open and close.
   void Text(std::string_view command, size_t open, size_t close) {
     const std::string_view content = in_.substr(open + 1, close - open - 1);
@@ -359,10 +372,15 @@ class Pass {
       }
     }
     if (out_.EmptySoFar() || !IsLetter(t.front())) {
-      // Unwrapped in place, set off by spaces.
+      // Unwrapped in place, set off by spaces; unit words after a leading quantity are dropped
+      // (`\text{18 dollars}` → `18`).
       out_.Append(" ");
       mark_[close] = kSpace;
       i_ = open + 1;
+      if (!IsLetter(t.front())) {
+        const size_t unit = UnitSuffix(content);
+        for (size_t k = open + 1 + unit; k < close; ++k) mark_[k] = kDrop;
+      }
       return;
     }
     i_ = SkipAfterUnit(i_);  // unit text after a quantity

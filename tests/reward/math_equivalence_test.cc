@@ -87,7 +87,7 @@ TEST(MathEquivalenceTest, InfinityEqualsOnlyInfinity) {
 
 TEST(MathEquivalenceTest, ChoicesWordsAndText) {
   ExpectVerdict({{"B", "B"}, {"(B)", "B"}, {"\\text{(B)}", "B"}, {"\\textbf{B}", "(B)"}, {"b", "B"},
-                 {"(C) 12", "C"}, {"\\text{Monday}", "Monday"}, {"no solution", "\\text{No Solution}"}},
+                 {"(C) 12", "C"}, {"D", "(D) 12"}, {"\\text{Monday}", "Monday"}, {"no solution", "\\text{No Solution}"}},
                 Verdict::kEqual);
   ExpectVerdict({{"A", "B"}, {"12", "B"}, {"Tuesday", "Monday"}}, Verdict::kNotEqual);
   ExpectVerdict({{"B, C", "B"}, {"(A), (B)", "A"}}, Verdict::kMultipleCandidates);

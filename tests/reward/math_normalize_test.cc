@@ -41,6 +41,8 @@ TEST(MathNormalizeTest, RemovesUnitsDegreesCurrencyAndPercent) {
       {"5\\text{ cm}^2", "5"},
       {"5 \\text{cm}^{3}", "5"},
       {"5\\mathrm{cm}", "5"},
+      {"\\text{18 dollars}", "18"},
+      {"\\text{5 sq. ft}", "5"},
       {"90^\\circ", "90"},
       {"90^{\\circ}", "90"},
       {"90^{ \\circ }", "90"},
