@@ -10,8 +10,9 @@
 //     /usr, /lib*, /bin, /sbin, /etc/ld.so.cache, ... but never /home, /root, /tmp, /work, /var or the
 //     repository), a fresh /proc and minimal /dev, Request.files read-only under /sandbox, and a writable
 //     scratch tmpfs /tmp (the working directory) of at most Limits.file_bytes bytes;
-//   - an empty environment except PATH, HOME=/tmp, LANG, PYTHON* hygiene variables: nothing from the
-//     server's environment (tokens) reaches it;
+//   - an environment of exactly PATH, HOME=/tmp, TMPDIR=/tmp, PWD=/tmp, LANG and LC_ALL (C.UTF-8),
+//     PYTHONDONTWRITEBYTECODE=1, PYTHONIOENCODING=utf-8: nothing of the server's environment (tokens)
+//     reaches it;
 //   - only file descriptors 0, 1, 2 (stdin a pipe carrying Request.stdin_data, stdout and stderr pipes);
 //   - a seccomp filter (Options.seccomp): socket() of any family but AF_UNIX fails with EACCES;
 //     ptrace, process_vm_readv/writev, mount, umount2, pivot_root, chroot, unshare, setns, keyctl,
