@@ -158,10 +158,20 @@ void WriteAll(int fd, const char* s) {
 
 [[noreturn]] void ChildFail(const char* what) {
   // fd 2 is the stderr pipe by the time anything can fail (or the server's stderr before that).
+  // strerror is not async-signal-safe: the errno number, in decimal, by hand.
+  char digits[16];
+  int n = errno, len = 0;
+  do {
+    digits[len++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n > 0 && len < 15);
+  char number[16];
+  for (int i = 0; i < len; ++i) number[i] = digits[len - 1 - i];
+  number[len] = '\0';
   WriteAll(2, "reasonrl-sandbox: ");
   WriteAll(2, what);
-  WriteAll(2, ": ");
-  WriteAll(2, strerror(errno));
+  WriteAll(2, ": errno ");
+  WriteAll(2, number);
   WriteAll(2, "\n");
   _exit(126);
 }
@@ -298,10 +308,11 @@ RunAsMode DecideRunAs(const Options& options) {
   probe.argv = {"/usr/bin/true"};
   Options plain = options;
   plain.cgroups = Options::Cgroups::kOff;
-  absl::StatusOr<Outcome> out = internal::RunAs(probe, plain, /*drop=*/true);
-  RunAsMode mode = (out.ok() && out->termination == Termination::kExited && out->exit_code == 0)
-                       ? RunAsMode::kDrop
-                       : RunAsMode::kRoot;
+  RunAsMode mode = RunAsMode::kRoot;
+  for (int attempt = 0; attempt < 2 && mode == RunAsMode::kRoot; ++attempt) {  // once more if it was a hiccup
+    absl::StatusOr<Outcome> out = internal::RunAs(probe, plain, /*drop=*/true);
+    if (out.ok() && out->termination == Termination::kExited && out->exit_code == 0) mode = RunAsMode::kDrop;
+  }
   (*decided)[options.bwrap_path] = mode;
   return mode;
 }
