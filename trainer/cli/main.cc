@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   reasonrl::cli::AddServeCommand(app, action);
   reasonrl::cli::AddDataCommand(app, action);
   reasonrl::cli::AddTokenizeCommand(app, action);
+  reasonrl::cli::AddScoreCommand(app, action);
   CLI11_PARSE(app, argc, argv);
   absl::Status status;
   try {
