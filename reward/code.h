@@ -17,7 +17,8 @@
 // fn_name names a module-level function, or else a method of a module-level class `Solution` (LeetCode
 // style: Solution() is constructed per call).
 //
-// Each test is one sandboxed run of a fresh interpreter (`python3 -I -B`), so tests cannot share state.
+// Each test is one sandboxed run of a fresh interpreter (`python3 -I -B -X int_max_str_digits=0`: isolated
+// mode, no bytecode files, no limit on printing big integers), so tests cannot share state.
 // Nothing of the expected values ever enters the sandbox; the grader compares outside, in this process:
 //   stdin/stdout: pass iff the program exits with status 0 AND its stdout matches under stdout_match.
 //     A program that prints the right output and then exits non-zero FAILS ("runtime_error: test i: exit
@@ -33,7 +34,8 @@
 //     line (json.dumps, allow_nan=False; tuples become arrays) to the real stdout. Pass iff the harness
 //     exits 0 and that JSON equals "expected": same types, except that numbers compare by value (3 == 3.0)
 //     with |a - b| <= float_tolerance · max(1, |b|) when either is not an integer; objects as key sets;
-//     arrays elementwise. A result JSON cannot encode (a set, NaN, an object) fails ("wrong_answer: test i:
+//     arrays elementwise; integers beyond 64 bits are read as doubles (so they compare with the
+//     tolerance). A result JSON cannot encode (a set, NaN, an instance) fails ("wrong_answer: test i:
 //     unserializable result: TypeError ...").
 //   An exit code alone never counts: a pass needs the compared output too.
 //
@@ -43,10 +45,13 @@
 // every test (0 for a test not run); reason "" when all pass, else the FIRST failing test's reason:
 //   "no_code", "bad_task: <detail>", "wrong_answer: test i", "wrong_answer: test i: <detail>",
 //   "runtime_error: test i: <last line of stderr, e.g. ZeroDivisionError: division by zero>",
-//   "runtime_error: test i: exit status N", "runtime_error: test i: signal N",
+//   "runtime_error: test i: exit status N" (nothing on stderr), "runtime_error: test i: signal N NAME",
+//   "runtime_error: test i: no function named f", "runtime_error: test i: no result (the program ended
+//   the harness)" (e.g. os._exit in the call), "runtime_error: test i: SystemExit: 0",
 //   "syntax_error: <detail>" (SyntaxError/IndentationError while loading; no test can pass, so the
 //   remaining tests are not run),
-//   "timeout: test i (cpu)" (RLIMIT_CPU), "timeout: test i (wall)" (the watchdog), "timeout: deadline"
+//   "timeout: test i (cpu)" (RLIMIT_CPU's SIGXCPU, or its SIGKILL when a cgroup measured the CPU time),
+//   "timeout: test i (wall)" (the watchdog), "timeout: deadline"
 //   (the scoring deadline passed before test i could run; later tests are not run),
 //   "memory_limit: test i (cgroup)" (an OOM kill in the memory cgroup) or "(rlimit)" (MemoryError under
 //   RLIMIT_AS), "process_limit: test i (cgroup)" / "(rlimit)" (a failing run whose fork was refused),
