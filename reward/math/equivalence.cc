@@ -123,6 +123,7 @@ class Comparator {
  public:
   Comparator(const ParsedAnswer& answer, const ParsedAnswer& truth, const MathAccuracyConfig& config)
       : config_(config) {
+    budget_.units = config.max_evaluation_cost;
     sides_[0] = &answer;
     sides_[1] = &truth;
     limits_.precision_bits = config.precision_bits;
@@ -181,7 +182,8 @@ class Comparator {
     std::vector<Num> values;
     values.reserve(static_cast<size_t>(num_points_));
     for (int p = 0; p < num_points_; ++p) {
-      values.push_back(math::Evaluate(sides_[side]->ast, root, mask, points_[side][static_cast<size_t>(p)], limits_));
+      values.push_back(math::Evaluate(sides_[side]->ast, root, mask, points_[side][static_cast<size_t>(p)], limits_,
+                                      &budget_));
     }
     return cache_.emplace(key, std::move(values)).first->second;
   }
@@ -346,6 +348,7 @@ class Comparator {
   int num_points_ = 1;
   std::vector<std::vector<Num>> points_[2];  // [side][point][variable index of that side's Ast]
   std::map<std::tuple<int, int32_t, uint32_t>, std::vector<Num>> cache_;
+  math::EvaluationBudget budget_;  // shared by every evaluation of this comparison
 };
 
 // ---- ± ----

@@ -1,5 +1,6 @@
 #include "reward/math/evaluate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -79,12 +80,40 @@ Num LiteralValue(const Literal& lit, const NumLimits& limits) {
   return result;
 }
 
+namespace {
+
+// Units for n! (integer n) or binom(n, k).
+int64_t CountCost(const Num& n) {
+  if (!n.is_integer() || !mpz_fits_slong_p(mpq_numref(n.q()))) return 16;
+  return 1 + std::abs(mpz_get_si(mpq_numref(n.q()))) / 32;
+}
+
+int64_t ResultCost(const Num& v) { return v.is_rational() ? RationalBits(v.q()) / 4096 : 0; }
+
+}  // namespace
+
 Num Evaluate(const Ast& ast, int32_t root, uint32_t sign_mask, const std::vector<Num>& variables,
-             const NumLimits& limits) {
+             const NumLimits& limits, EvaluationBudget* budget) {
+  if (budget->units <= 0) return Num::Undefined();
+  --budget->units;
   const Node& n = ast.node(root);
-  auto child = [&](int32_t k) { return Evaluate(ast, ast.child(n, k), sign_mask, variables, limits); };
+  auto child = [&](int32_t k) { return Evaluate(ast, ast.child(n, k), sign_mask, variables, limits, budget); };
+  // Charges `cost` and says whether the budget covers it.
+  auto charge = [&](int64_t cost) {
+    budget->units -= cost;
+    return budget->units >= 0;
+  };
+  Num result;
   switch (n.op) {
-    case Op::kNumber: return LiteralValue(ast.literals[static_cast<size_t>(n.payload)], limits);
+    case Op::kNumber: {
+      const Literal& lit = ast.literals[static_cast<size_t>(n.payload)];
+      if (!charge(static_cast<int64_t>(lit.digits.size() + lit.repeat.size()) / 256 +
+                  std::min<int64_t>(std::abs(lit.exp10), limits.max_exact_bits) / 4096)) {
+        return Num::Undefined();
+      }
+      result = LiteralValue(lit, limits);
+      break;
+    }
     case Op::kVariable: return variables[static_cast<size_t>(n.payload)].Clone();
     case Op::kPi: return Pi(limits);
     case Op::kE: return EulerE(limits);
@@ -92,30 +121,72 @@ Num Evaluate(const Ast& ast, int32_t root, uint32_t sign_mask, const std::vector
     case Op::kInfinity: return Num::Infinity(1);
     case Op::kAdd:
     case Op::kMul: {
-      Num acc = child(0);
-      for (int32_t k = 1; k < n.count && acc.defined(); ++k) {
+      result = child(0);
+      for (int32_t k = 1; k < n.count && result.defined(); ++k) {
         Num next = child(k);
-        acc = n.op == Op::kAdd ? Add(acc, next, limits) : Mul(acc, next, limits);
+        result = n.op == Op::kAdd ? Add(result, next, limits) : Mul(result, next, limits);
+        if (!charge(ResultCost(result))) return Num::Undefined();
       }
-      return acc;
+      return result;
     }
     case Op::kNeg: return Neg(child(0));
-    case Op::kDiv: return Div(child(0), child(1), limits);
-    case Op::kPow: return Pow(child(0), child(1), limits);
+    case Op::kDiv: result = Div(child(0), child(1), limits); break;
+    case Op::kPow: {
+      Num base = child(0);
+      Num exponent = child(1);
+      if (!exponent.is_integer() && !charge(8)) return Num::Undefined();
+      result = Pow(base, exponent, limits);
+      break;
+    }
     case Op::kPlusMinus: {
       const bool minus = n.payload < 32 && ((sign_mask >> n.payload) & 1U) != 0;
-      return minus ? Sub(child(0), child(1), limits) : Add(child(0), child(1), limits);
+      result = minus ? Sub(child(0), child(1), limits) : Add(child(0), child(1), limits);
+      break;
     }
-    case Op::kFunc: return Apply(n.fn, child(0), limits);
-    case Op::kLog: return LogBase(child(0), child(1), limits);
-    case Op::kRoot: return Root(child(1), child(0), limits);
-    case Op::kFactorial: return Factorial(child(0), limits);
-    case Op::kBinom: return Binomial(child(0), child(1), limits);
+    case Op::kFunc: {
+      Num a = child(0);
+      if (!charge(8)) return Num::Undefined();
+      result = Apply(n.fn, a, limits);
+      break;
+    }
+    case Op::kLog: {
+      Num base = child(0);
+      Num x = child(1);
+      if (!charge(16)) return Num::Undefined();
+      result = LogBase(base, x, limits);
+      break;
+    }
+    case Op::kRoot: {
+      Num index = child(0);
+      Num radicand = child(1);
+      if (!charge(8)) return Num::Undefined();
+      result = Root(radicand, index, limits);
+      break;
+    }
+    case Op::kFactorial: {
+      Num a = child(0);
+      if (!charge(CountCost(a))) return Num::Undefined();
+      result = Factorial(a, limits);
+      break;
+    }
+    case Op::kBinom: {
+      Num top = child(0);
+      Num k = child(1);
+      // binom(n, k) works through min(k, n - k) factors when n is an integer, k otherwise.
+      Num other = top.is_integer() ? Sub(top, k, limits) : Num::Integer(0);
+      const int64_t cost = other.is_integer() && k.is_integer()
+                               ? std::min(CountCost(k), CountCost(other))
+                               : CountCost(k);
+      if (!charge(cost)) return Num::Undefined();
+      result = Binomial(top, k, limits);
+      break;
+    }
     case Op::kAbs: return Abs(child(0), limits);
-    case Op::kFloor: return Floor(child(0), limits);
-    case Op::kCeil: return Ceil(child(0), limits);
+    case Op::kFloor: result = Floor(child(0), limits); break;
+    case Op::kCeil: result = Ceil(child(0), limits); break;
   }
-  return Num::Undefined();
+  if (!charge(ResultCost(result))) return Num::Undefined();
+  return result;
 }
 
 }  // namespace reasonrl::reward::math

@@ -31,6 +31,7 @@ absl::Status MathAccuracyConfig::Validate() const {
   if (max_exact_bits < 64) return OutOfRange("max_exact_bits", "at least 64");
   if (max_factorial_argument < 1) return OutOfRange("max_factorial_argument", "positive");
   if (max_collection_size < 1) return OutOfRange("max_collection_size", "positive");
+  if (max_evaluation_cost < 1) return OutOfRange("max_evaluation_cost", "positive");
   return absl::OkStatus();
 }
 

@@ -69,6 +69,9 @@ struct MathAccuracyConfig {
   int max_exact_bits = 100'000;     // exact integers/rationals larger than this fall back to MPFR
   int max_factorial_argument = 10'000;  // n! and binom(n, k) are evaluated only for n up to this
   int max_collection_size = 64;     // elements of a tuple, set, list or union
+  // Work units (very roughly 5 µs each) that evaluating both sides at all points may take; n! costs
+  // n/32, an elementary function 8, a node 1. Past it the comparison fails (scores 0).
+  int max_evaluation_cost = 20'000;
 
   // InvalidArgument naming the field when a value is out of range (num_points in [1, 64],
   // precision_bits in [64, 4096], relative_tolerance in [0, 1), limits positive).

@@ -209,6 +209,17 @@ TEST(MathEquivalenceTest, AdversarialAnswersReturnAndScoreZero) {
   std::printf("%zu adversarial comparisons returned in %.3f s\n", pairs.size(), seconds);
 }
 
+TEST(MathEquivalenceTest, EvaluationBudgetBoundsTheWork) {
+  // 100 · 10000! written out as a sum: equal, but 100 factorials of 10000 cost 100 · 313 units.
+  std::string sum = "10000!";
+  for (int i = 1; i < 100; ++i) sum += "+10000!";
+  ExpectVerdict({{sum.c_str(), "100 \\cdot 10000!"}}, Verdict::kNotEqual);
+  MathAccuracyConfig generous;
+  generous.max_evaluation_cost = 1'000'000;
+  generous.max_answer_bytes = 4096;
+  ExpectVerdict({{sum.c_str(), "100 \\cdot 10000!"}}, Verdict::kEqual, generous);
+}
+
 TEST(MathEquivalenceTest, SameVerdictsFromManyThreads) {
   const std::vector<Pair> pairs = {{"\\frac{\\sqrt2}{2}", "\\frac{1}{\\sqrt2}"}, {"(x+1)^2", "x^2+2x+1"},
                                    {"\\sin(\\pi/6)", "1/2"}, {"0.3333333", "1/3"}, {"0.33", "1/3"},

@@ -31,7 +31,8 @@ std::string Exact(const std::string& text, bool thousands = false) {
   if (p.value.kind != Value::Kind::kExpr) return "not an expression";
   std::vector<Num> vars;
   for (size_t k = 0; k < p.ast.variables.size(); ++k) vars.push_back(Num::Integer(static_cast<long>(k) + 2));
-  const Num v = Evaluate(p.ast, p.value.root, 0, vars, NumLimits());
+  EvaluationBudget budget;
+  const Num v = Evaluate(p.ast, p.value.root, 0, vars, NumLimits(), &budget);
   if (!v.defined()) return "undefined";
   if (!v.is_rational()) return "inexact";
   char* s = mpq_get_str(nullptr, 10, v.q());
