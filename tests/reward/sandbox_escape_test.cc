@@ -7,7 +7,7 @@
 // A payload prints ESCAPED (or the secret it stole) only when its attack succeeded, and the task's
 // expected stdout is exactly that, so a successful escape would score 1.
 //
-// Limits are small (2 s CPU, 256 MiB, 16 processes) and wall limits generous: CI is a loaded 2-core
+// Limits are small (2 s CPU, 256 MiB, 16 processes) and wall limits generous (20 s): CI is a loaded 2-core
 // machine. Where this machine cannot bind something (no writable cgroup), the test says so on a line
 // starting with "SANDBOX BOUNDS" and skips only what depends on it.
 #include <sys/stat.h>
@@ -68,7 +68,7 @@ class SandboxEscapeTest : public ::testing::Test {
   static CodeConfig SmallLimits() {
     CodeConfig config;
     config.limits.cpu_seconds = 2;
-    config.limits.wall_seconds = 10;
+    config.limits.wall_seconds = 20;  // generous: only the tests of the wall limit rely on it
     config.limits.memory_bytes = 256LL << 20;
     config.limits.max_processes = 16;
     config.limits.output_bytes = 1 << 20;
