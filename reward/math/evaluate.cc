@@ -84,8 +84,10 @@ namespace {
 
 // Units for n! (integer n) or binom(n, k).
 int64_t CountCost(const Num& n) {
-  if (!n.is_integer() || !mpz_fits_slong_p(mpq_numref(n.q()))) return 16;
-  return 1 + std::abs(mpz_get_si(mpq_numref(n.q()))) / 32;
+  if (!n.is_integer()) return 16;
+  constexpr unsigned long kCap = 1UL << 30;  // beyond any budget
+  if (mpz_cmpabs_ui(mpq_numref(n.q()), kCap) > 0) return static_cast<int64_t>(kCap / 32);
+  return 1 + std::abs(mpz_get_si(mpq_numref(n.q()))) / 32;  // |n| <= 2^30: no overflow
 }
 
 int64_t ResultCost(const Num& v) { return v.is_rational() ? RationalBits(v.q()) / 4096 : 0; }

@@ -323,7 +323,9 @@ Num RationalPowInt(mpq_srcptr a, mpz_srcptr n, const NumLimits& limits) {
   // |n|·(bits of numerator + bits of a denominator other than 1) bounds the result's bits.
   const int64_t base_bits =
       Bits(mpq_numref(a)) + (mpz_cmp_ui(mpq_denref(a), 1) == 0 ? 0 : Bits(mpq_denref(a)));
-  if (mpz_fits_slong_p(n) && FitsLimit(base_bits * std::abs(mpz_get_si(n)), limits)) {
+  // (|n| <= max_exact_bits first, so that the product cannot overflow.)
+  if (mpz_cmpabs_ui(n, static_cast<unsigned long>(limits.max_exact_bits)) <= 0 &&
+      FitsLimit(base_bits * std::abs(mpz_get_si(n)), limits)) {
     const long e = mpz_get_si(n);
     const unsigned long ue = static_cast<unsigned long>(e < 0 ? -e : e);
     Rat r;
@@ -538,14 +540,9 @@ Num Binary(BinOp op, const Num& a, const Num& b, const NumLimits& limits) {
   return FromCx(r, prec);
 }
 
-}  // namespace
 
-Num Add(const Num& a, const Num& b, const NumLimits& limits) { return Binary(BinOp::kAdd, a, b, limits); }
-Num Sub(const Num& a, const Num& b, const NumLimits& limits) { return Binary(BinOp::kSub, a, b, limits); }
-Num Mul(const Num& a, const Num& b, const NumLimits& limits) { return Binary(BinOp::kMul, a, b, limits); }
-Num Div(const Num& a, const Num& b, const NumLimits& limits) { return Binary(BinOp::kDiv, a, b, limits); }
 
-Num Neg(const Num& a) {
+Num NegImpl(const Num& a) {
   switch (a.kind()) {
     case Num::Kind::kUndefined: return Num::Undefined();
     case Num::Kind::kInfinity: return Num::Infinity(-a.infinity_sign());
@@ -568,7 +565,7 @@ Num Neg(const Num& a) {
   return Num::Undefined();
 }
 
-Num Pow(const Num& a, const Num& b, const NumLimits& limits) {
+Num PowImpl(const Num& a, const Num& b, const NumLimits& limits) {
   if (!Finite(a) || !Finite(b)) return Num::Undefined();
   const mpfr_prec_t prec = Prec(limits);
   if (b.is_integer()) {
@@ -613,17 +610,17 @@ Num Pow(const Num& a, const Num& b, const NumLimits& limits) {
   return FromCx(r, prec);
 }
 
-Num Root(const Num& a, const Num& n, const NumLimits& limits) {
+Num RootImpl(const Num& a, const Num& n, const NumLimits& limits) {
   if (!n.is_integer() || mpq_sgn(n.q()) <= 0) {
-    return Pow(a, Div(Num::Integer(1), n, limits), limits);
+    return PowImpl(a, Binary(BinOp::kDiv, Num::Integer(1), n, limits), limits);
   }
   Rat inv;
   mpq_inv(inv.v, n.q());
   Num e = Num::FromMpq(inv.v, limits);
-  return Pow(a, e, limits);
+  return PowImpl(a, e, limits);
 }
 
-Num Factorial(const Num& a, const NumLimits& limits) {
+Num FactorialImpl(const Num& a, const NumLimits& limits) {
   const mpfr_prec_t prec = Prec(limits);
   if (!a.is_real()) return Num::Undefined();
   if (a.is_integer()) {
@@ -651,7 +648,7 @@ Num Factorial(const Num& a, const NumLimits& limits) {
   return RealFn(mpfr_gamma, x.re.v, prec);
 }
 
-Num Binomial(const Num& n, const Num& k, const NumLimits& limits) {
+Num BinomialImpl(const Num& n, const Num& k, const NumLimits& limits) {
   const mpfr_prec_t prec = Prec(limits);
   if (!n.is_real() || !k.is_real()) return Num::Undefined();
   const long max_arg = limits.max_factorial_argument;
@@ -706,7 +703,7 @@ Num Binomial(const Num& n, const Num& k, const NumLimits& limits) {
   return FromCx(r, prec);
 }
 
-Num Abs(const Num& a, const NumLimits& limits) {
+Num AbsImpl(const Num& a, const NumLimits& limits) {
   if (a.kind() == Num::Kind::kInfinity) return Num::Infinity(1);
   if (!Finite(a)) return Num::Undefined();
   if (a.is_rational()) {
@@ -720,8 +717,6 @@ Num Abs(const Num& a, const NumLimits& limits) {
   mpfr_set_zero(r.im.v, 1);
   return FromCx(r, prec);
 }
-
-namespace {
 
 Num RoundToInteger(const Num& a, bool up, const NumLimits& limits) {
   if (!a.is_real()) return Num::Undefined();
@@ -746,19 +741,18 @@ Num RoundToInteger(const Num& a, bool up, const NumLimits& limits) {
   return Num::FromMpq(r.v, limits);
 }
 
-}  // namespace
 
-Num Floor(const Num& a, const NumLimits& limits) { return RoundToInteger(a, false, limits); }
-Num Ceil(const Num& a, const NumLimits& limits) { return RoundToInteger(a, true, limits); }
 
-Num LogBase(const Num& base, const Num& x, const NumLimits& limits) {
-  return Div(Apply(Fn::kLn, x, limits), Apply(Fn::kLn, base, limits), limits);
+Num ApplyImpl(Fn fn, const Num& a, const NumLimits& limits);
+
+Num LogBaseImpl(const Num& base, const Num& x, const NumLimits& limits) {
+  return Binary(BinOp::kDiv, ApplyImpl(Fn::kLn, x, limits), ApplyImpl(Fn::kLn, base, limits), limits);
 }
 
-Num Apply(Fn fn, const Num& a, const NumLimits& limits) {
+Num ApplyImpl(Fn fn, const Num& a, const NumLimits& limits) {
   if (!Finite(a)) return Num::Undefined();
   const mpfr_prec_t prec = Prec(limits);
-  if (fn == Fn::kSqrt) return Root(a, Num::Integer(2), limits);
+  if (fn == Fn::kSqrt) return RootImpl(a, Num::Integer(2), limits);
   Cx x(prec), r(prec);
   ToCx(a, &x);
   const bool real = x.IsReal();
@@ -837,6 +831,35 @@ Num Apply(Fn fn, const Num& a, const NumLimits& limits) {
   return Num::Undefined();
 }
 
+// Runs one operation and turns an MPFR underflow (a nonzero result rounded to 0) or overflow anywhere in
+// it into Undefined: 2^(-10^30) is not 0. MPFR's flags are thread-local on Debian's build; the Impl
+// functions call each other, never these wrappers, so one operation's flags are seen whole.
+template <typename F>
+Num Guarded(F&& f) {
+  mpfr_clear_underflow();
+  mpfr_clear_overflow();
+  Num r = f();
+  if (mpfr_underflow_p() || mpfr_overflow_p()) return Num::Undefined();
+  return r;
+}
+
+}  // namespace
+
+Num Add(const Num& a, const Num& b, const NumLimits& l) { return Guarded([&] { return Binary(BinOp::kAdd, a, b, l); }); }
+Num Sub(const Num& a, const Num& b, const NumLimits& l) { return Guarded([&] { return Binary(BinOp::kSub, a, b, l); }); }
+Num Mul(const Num& a, const Num& b, const NumLimits& l) { return Guarded([&] { return Binary(BinOp::kMul, a, b, l); }); }
+Num Div(const Num& a, const Num& b, const NumLimits& l) { return Guarded([&] { return Binary(BinOp::kDiv, a, b, l); }); }
+Num Neg(const Num& a) { return NegImpl(a); }
+Num Pow(const Num& a, const Num& b, const NumLimits& l) { return Guarded([&] { return PowImpl(a, b, l); }); }
+Num Root(const Num& a, const Num& n, const NumLimits& l) { return Guarded([&] { return RootImpl(a, n, l); }); }
+Num Factorial(const Num& a, const NumLimits& l) { return Guarded([&] { return FactorialImpl(a, l); }); }
+Num Binomial(const Num& n, const Num& k, const NumLimits& l) { return Guarded([&] { return BinomialImpl(n, k, l); }); }
+Num Abs(const Num& a, const NumLimits& l) { return Guarded([&] { return AbsImpl(a, l); }); }
+Num Floor(const Num& a, const NumLimits& l) { return Guarded([&] { return RoundToInteger(a, false, l); }); }
+Num Ceil(const Num& a, const NumLimits& l) { return Guarded([&] { return RoundToInteger(a, true, l); }); }
+Num LogBase(const Num& b, const Num& x, const NumLimits& l) { return Guarded([&] { return LogBaseImpl(b, x, l); }); }
+Num Apply(Fn fn, const Num& a, const NumLimits& l) { return Guarded([&] { return ApplyImpl(fn, a, l); }); }
+
 Num Pi(const NumLimits& limits) {
   const mpfr_prec_t prec = Prec(limits);
   Cx c(prec);
@@ -861,7 +884,9 @@ Num ImaginaryUnit(const NumLimits& limits) {
   return FromCx(c, prec);
 }
 
-bool NumsEqual(const Num& a, const Num& b, const Closeness& closeness, const NumLimits& limits) {
+namespace {
+
+bool NumsEqualImpl(const Num& a, const Num& b, const Closeness& closeness, const NumLimits& limits) {
   if (!a.defined() || !b.defined()) return false;
   if (a.kind() == Num::Kind::kInfinity || b.kind() == Num::Kind::kInfinity) {
     return a.kind() == b.kind() && a.infinity_sign() == b.infinity_sign();
@@ -894,6 +919,16 @@ bool NumsEqual(const Num& a, const Num& b, const Closeness& closeness, const Num
   }
   mpfr_mul(bound.v, bound.v, scale.v, kRnd);
   return mpfr_lessequal_p(diff.v, bound.v);
+}
+
+}  // namespace
+
+bool NumsEqual(const Num& a, const Num& b, const Closeness& closeness, const NumLimits& limits) {
+  // Values within a factor of two of MPFR's largest exponent could overflow |a - b| and the bound to
+  // infinity (and compare as equal): such comparisons say "different".
+  mpfr_clear_overflow();
+  const bool equal = NumsEqualImpl(a, b, closeness, limits);
+  return equal && !mpfr_overflow_p();
 }
 
 }  // namespace reasonrl::reward::math

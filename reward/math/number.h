@@ -6,8 +6,9 @@
 //       | Complex re + i·im    (two mpfr_t at limits.precision_bits; always finite)
 //       | Infinity ±∞          (only from `\infty`; any arithmetic on it but negation is Undefined)
 //
-// MPFR results that are not finite become Undefined: overflow never turns into a value that could equal
-// `\infty`. Every operation is bounded: exact results whose size would pass max_exact_bits fall back to
+// MPFR results that are not finite become Undefined, and so does any operation during which MPFR
+// overflowed or underflowed: overflow never turns into a value that could equal `\infty`, and 2^(-10^30)
+// never equals 0. Every operation is bounded: exact results whose size would pass max_exact_bits fall back to
 // MPFR, factorials and binomials beyond max_factorial_argument are Undefined, trigonometric functions of
 // arguments beyond 2^4096 (whose reduction would need a huge π) are Undefined.
 //

@@ -98,7 +98,17 @@ TEST(MathNumberTest, ExactResultsBeyondTheBitLimitFallBackToMpfr) {
   EXPECT_EQ(Str(Pow(Q(10), ten_to_ten, kLimits)), "undefined");
   EXPECT_EQ(Str(Pow(Q(1), ten_to_ten, kLimits)), "1");
   EXPECT_EQ(Str(Pow(Q(-1), ten_to_ten, kLimits)), "1");
-  EXPECT_EQ(Str(Pow(Q(1, 2), Pow(Q(10), Q(30), kLimits), kLimits)), "inexact");  // 2^-(10^30): underflows to 0
+  // Underflow is Undefined too: 2^-(10^30) is not 0.
+  EXPECT_EQ(Str(Pow(Q(1, 2), Pow(Q(10), Q(30), kLimits), kLimits)), "undefined");
+  EXPECT_EQ(Str(Div(Q(1), Pow(Q(10), ten_to_ten, kLimits), kLimits)), "undefined");
+  // Regression (fuzzer): an exponent near 2^61 overflowed the bit bound's multiplication.
+  mpq_t huge;
+  mpq_init(huge);
+  mpq_set_str(huge, "2575450310137870393", 10);
+  EXPECT_EQ(Str(Pow(Q(36), Num::FromMpq(huge, kLimits), kLimits)), "undefined");
+  mpq_set_str(huge, "-9223372036854775808", 10);
+  EXPECT_EQ(Str(Pow(Q(3), Num::FromMpq(huge, kLimits), kLimits)), "undefined");
+  mpq_clear(huge);
 }
 
 TEST(MathNumberTest, FactorialsAndBinomials) {
