@@ -10,11 +10,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <filesystem>
 #include <map>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -143,12 +147,39 @@ int64_t KeyedValue(const std::string& path, absl::string_view key) {
   return -1;
 }
 
+// Once per process and base.
+void SweepStaleLeavesOnce(const std::string& base) {
+  static std::mutex* mu = new std::mutex();
+  static std::set<std::string>* swept = new std::set<std::string>();
+  {
+    std::lock_guard<std::mutex> lock(*mu);
+    if (!swept->insert(base).second) return;
+  }
+  SweepStaleLeaves(base);
+}
+
 std::string LeafName() {
   static std::atomic<uint64_t> counter{0};
   return absl::StrCat("reasonrl-sandbox-", getpid(), "-", counter.fetch_add(1));
 }
 
 }  // namespace
+
+int SweepStaleLeaves(const std::string& base) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+    const std::string name = entry.path().filename().string();
+    constexpr absl::string_view kPrefix = "reasonrl-sandbox-";
+    if (!absl::StartsWith(name, kPrefix)) continue;
+    int pid = 0;
+    const std::string rest = name.substr(kPrefix.size());
+    if (!absl::SimpleAtoi(rest.substr(0, rest.find('-')), &pid) || pid <= 0) continue;
+    if (pid == getpid() || Exists(absl::StrCat("/proc/", pid))) continue;
+    if (rmdir(entry.path().c_str()) == 0) ++removed;  // fails harmlessly if a process is still inside
+  }
+  return removed;
+}
 
 std::unique_ptr<RunCgroups> RunCgroups::Create(const CgroupLimits& limits) {
   std::unique_ptr<RunCgroups> cg(new RunCgroups());
@@ -165,6 +196,7 @@ std::unique_ptr<RunCgroups> RunCgroups::Create(const CgroupLimits& limits) {
         // Fails (EBUSY) when `base` is a non-root cgroup holding processes; then v1 or rlimits bind.
         if (HasWord(available, c) && !HasWord(enabled, c)) WriteFile(base + "/cgroup.subtree_control", absl::StrCat("+", c));
       }
+      SweepStaleLeavesOnce(base);
       std::string dir = base + "/" + leaf;
       if (mkdir(dir.c_str(), 0755) == 0) {
         cg->dirs_.push_back(dir);
@@ -204,6 +236,7 @@ std::unique_ptr<RunCgroups> RunCgroups::Create(const CgroupLimits& limits) {
       } else {
         std::string base = DirOf(m, own->second);
         if (base.empty()) continue;
+        SweepStaleLeavesOnce(base);
         dir = base + "/" + leaf;
         if (mkdir(dir.c_str(), 0755) != 0) continue;
         made[m.mountpoint] = dir;

@@ -26,6 +26,11 @@ struct CgroupLimits {
   int64_t max_pids = 0;      // 0 = do not limit
 };
 
+// Removes the leaves under `base` (a cgroup directory) that a server left behind when it died: empty
+// directories named reasonrl-sandbox-<pid>-<n> whose pid is not alive and not this process. Create() does
+// this once per process for each directory it makes leaves in. Returns how many were removed.
+int SweepStaleLeaves(const std::string& base);
+
 class RunCgroups {
  public:
   // Makes the leaves this machine allows; an unusable hierarchy is skipped (Bounds() says what was

@@ -3,6 +3,9 @@
 // reporting, each limit, request validation, parallel runs.
 #include "reward/sandbox/sandbox.h"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "reward/sandbox/cgroup.h"
 
 namespace reasonrl::reward::sandbox {
 namespace {
@@ -286,6 +290,26 @@ TEST(SandboxRunTest, NoCgroupIsLeftBehind) {
       if (it.depth() > 4) it.disable_recursion_pending();
     }
   }
+}
+
+TEST(SandboxRunTest, LeavesOfADeadServerAreSweptAndLiveOnesKept) {
+  char tmpl[] = "/tmp/reasonrl-sweep-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string base = tmpl;
+  pid_t dead = fork();  // a pid that is surely gone once reaped
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  const std::string stale = base + "/reasonrl-sandbox-" + std::to_string(dead) + "-4";
+  const std::string mine = base + "/reasonrl-sandbox-" + std::to_string(getpid()) + "-0";
+  const std::string live = base + "/reasonrl-sandbox-1-0";  // pid 1 is alive
+  const std::string other = base + "/other-" + std::to_string(dead);
+  const std::string busy = base + "/reasonrl-sandbox-" + std::to_string(dead) + "-5";
+  for (const std::string& d : {stale, mine, live, other, busy}) ASSERT_EQ(mkdir(d.c_str(), 0755), 0) << d;
+  ASSERT_EQ(mkdir((busy + "/child").c_str(), 0755), 0);  // not empty: rmdir fails, nothing breaks
+  EXPECT_EQ(SweepStaleLeaves(base), 1);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  for (const std::string& d : {mine, live, other, busy}) EXPECT_TRUE(std::filesystem::exists(d)) << d;
+  std::filesystem::remove_all(base);
 }
 
 TEST(SandboxRunTest, ParallelRunsAreIndependent) {
