@@ -288,7 +288,8 @@ Limits CapLimits(const Limits& requested, const Limits& caps) {
 }
 
 namespace internal {
-// Declared in sandbox_internal (below): one run with an explicit choice of who runs bwrap.
+// One run, with the choice of who runs bwrap made by the caller (Run decides it once; the probe below
+// tries the dropped uid).
 absl::StatusOr<Outcome> RunAs(const Request& request, const Options& options, bool drop);
 }  // namespace internal
 
