@@ -18,12 +18,17 @@
 //
 // Supported components (anything else is an error naming the component and its JSON path, e.g.
 // `tokenizer.json: pre_tokenizer.pretokenizers[2]: unsupported type "Metaspace"`):
-//   normalizer:     null, Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Replace, Strip, Prepend
+//   normalizer:     null, Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Replace, Strip, Prepend, StripAccents,
+//                   ByteLevel
 //   pre_tokenizer:  null, Sequence, Split, ByteLevel, Digits, Whitespace, WhitespaceSplit, Punctuation
 //   model:          BPE (dropout null or 0)
 //   post_processor: null, ByteLevel, TemplateProcessing, Sequence, BertProcessing, RobertaProcessing
-//   decoder:        null, ByteLevel, Sequence, Replace, Strip, Fuse, ByteFallback, Metaspace
-// `truncation` and `padding` of tokenizer.json are ignored: Encode never truncates or pads.
+//   decoder:        null, ByteLevel, Sequence, Replace, Strip, Fuse, ByteFallback, Metaspace, BPEDecoder
+// (each in model/tokenizer/<kind>s.h). `truncation` and `padding` of tokenizer.json are ignored: Encode never
+// truncates or pads. Of the directory, only tokenizer.json and tokenizer_config.json are read (not
+// special_tokens_map.json; tokenizer_config's added_tokens_decoder must agree with tokenizer.json).
+// Regexes run on PCRE2 (Unicode 14 tables) and normalization on utf8proc (Unicode 15) where Hugging Face uses
+// Oniguruma and unicode-normalization-alignments; characters assigned in newer Unicode versions may differ.
 //
 // Input that is not valid UTF-8 (Hugging Face's API only accepts valid strings): Encode first replaces each
 // maximal invalid subsequence by U+FFFD, exactly as Rust's String::from_utf8_lossy and Python's
@@ -31,6 +36,8 @@
 // Encode never fails and never throws on any byte string.
 //
 // A Tokenizer is immutable after Load; every const method may be called from any number of threads at once.
+// Each thread that encodes keeps a word cache of 2 MiB per tokenizer (at most four tokenizers' worth); the
+// threads of EncodeBatch stay alive with the Tokenizer, so their caches stay warm between batches.
 #pragma once
 
 #include <cstdint>
