@@ -9,6 +9,7 @@
 // is, the answers differ.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -496,43 +497,43 @@ std::string CanonicalText(std::string_view s) {
   return t;
 }
 
-Equivalence Verdict_(Verdict v, std::string detail = {}) { return Equivalence{v, std::move(detail)}; }
+Equivalence MakeEquivalence(Verdict v, std::string detail = {}) { return Equivalence{v, std::move(detail)}; }
 
 }  // namespace
 
 Equivalence AnswersEquivalent(std::string_view answer, std::string_view ground_truth,
                               const MathAccuracyConfig& config) {
   if (absl::Status valid = config.Validate(); !valid.ok()) {
-    return Verdict_(Verdict::kUnparseable, absl::StrCat("invalid config: ", std::string(valid.message())));
+    return MakeEquivalence(Verdict::kUnparseable, absl::StrCat("invalid config: ", std::string(valid.message())));
   }
   // Normalising shortens text only by what it strips; far longer raw text is refused before that work.
   const size_t max_bytes = static_cast<size_t>(config.max_answer_bytes);
   if (ground_truth.size() > kRawLengthFactor * max_bytes) {
-    return Verdict_(Verdict::kBadGroundTruth, absl::StrCat("ground truth longer than ", max_bytes, " bytes"));
+    return MakeEquivalence(Verdict::kBadGroundTruth, absl::StrCat("ground truth longer than ", max_bytes, " bytes"));
   }
   if (answer.size() > kRawLengthFactor * max_bytes) {
-    return Verdict_(Verdict::kUnparseable, absl::StrCat("answer longer than ", max_bytes, " bytes"));
+    return MakeEquivalence(Verdict::kUnparseable, absl::StrCat("answer longer than ", max_bytes, " bytes"));
   }
   const std::string truth = Normalize(ground_truth);
-  if (truth.empty()) return Verdict_(Verdict::kBadGroundTruth, "empty ground truth");
+  if (truth.empty()) return MakeEquivalence(Verdict::kBadGroundTruth, "empty ground truth");
   const std::string text = Normalize(answer);
-  if (text.empty()) return Verdict_(Verdict::kEmpty);
-  if (text == truth) return Verdict_(Verdict::kEqual);
+  if (text.empty()) return MakeEquivalence(Verdict::kEmpty);
+  if (text == truth) return MakeEquivalence(Verdict::kEqual);
 
   if (std::optional<char> letter = ChoiceLetter(truth)) {
     if (std::optional<char> picked = AnswerChoice(text)) {
-      return Verdict_(*picked == *letter ? Verdict::kEqual : Verdict::kNotEqual);
+      return MakeEquivalence(*picked == *letter ? Verdict::kEqual : Verdict::kNotEqual);
     }
-    return Verdict_(SeveralChoices(text) ? Verdict::kMultipleCandidates : Verdict::kNotEqual);
+    return MakeEquivalence(SeveralChoices(text) ? Verdict::kMultipleCandidates : Verdict::kNotEqual);
   }
   if (truth.size() > max_bytes) {
-    return Verdict_(Verdict::kBadGroundTruth, absl::StrCat("ground truth longer than ", max_bytes, " bytes"));
+    return MakeEquivalence(Verdict::kBadGroundTruth, absl::StrCat("ground truth longer than ", max_bytes, " bytes"));
   }
   if (text.size() > max_bytes) {
-    return Verdict_(Verdict::kUnparseable, absl::StrCat("answer longer than ", max_bytes, " bytes"));
+    return MakeEquivalence(Verdict::kUnparseable, absl::StrCat("answer longer than ", max_bytes, " bytes"));
   }
   const bool text_equal = CanonicalText(text) == CanonicalText(truth);
-  if (IsWords(truth)) return Verdict_(text_equal ? Verdict::kEqual : Verdict::kNotEqual);
+  if (IsWords(truth)) return MakeEquivalence(text_equal ? Verdict::kEqual : Verdict::kNotEqual);
 
   math::ParseOptions options;
   options.max_nodes = config.max_nodes;
@@ -541,29 +542,29 @@ Equivalence AnswersEquivalent(std::string_view answer, std::string_view ground_t
   options.thousands_separators = true;
   absl::StatusOr<ParsedAnswer> truth_parsed = math::ParseAnswer(truth, options);
   // A ground truth that is not mathematics is compared as text.
-  if (!truth_parsed.ok()) return Verdict_(text_equal ? Verdict::kEqual : Verdict::kNotEqual);
+  if (!truth_parsed.ok()) return MakeEquivalence(text_equal ? Verdict::kEqual : Verdict::kNotEqual);
   const Kind truth_kind = truth_parsed->value.kind;
   const bool scalar = (truth_kind == Kind::kExpr || truth_kind == Kind::kEquation || truth_kind == Kind::kChain) &&
                       truth_parsed->ast.num_plus_minus == 0;
   options.thousands_separators = scalar;
   absl::StatusOr<ParsedAnswer> answer_parsed = math::ParseAnswer(text, options);
   if (!answer_parsed.ok()) {
-    return Verdict_(Verdict::kUnparseable, std::string(answer_parsed.status().message()));
+    return MakeEquivalence(Verdict::kUnparseable, std::string(answer_parsed.status().message()));
   }
   std::string error;
   if (!ExpandPlusMinus(truth_parsed->ast, &truth_parsed->value, config.max_collection_size, &error)) {
-    return Verdict_(Verdict::kBadGroundTruth, error);
+    return MakeEquivalence(Verdict::kBadGroundTruth, error);
   }
   if (!ExpandPlusMinus(answer_parsed->ast, &answer_parsed->value, config.max_collection_size, &error)) {
-    return Verdict_(Verdict::kUnparseable, error);
+    return MakeEquivalence(Verdict::kUnparseable, error);
   }
   const Value& a = answer_parsed->value;
   if (scalar && (a.kind == Kind::kList || a.kind == Kind::kSet) && a.items.size() > 1) {
-    return Verdict_(Verdict::kMultipleCandidates);
+    return MakeEquivalence(Verdict::kMultipleCandidates);
   }
   Comparator comparator(*answer_parsed, *truth_parsed, config);
   const bool equal = comparator.Equal({0, &answer_parsed->value}, {1, &truth_parsed->value});
-  return Verdict_(equal ? Verdict::kEqual : Verdict::kNotEqual);
+  return MakeEquivalence(equal ? Verdict::kEqual : Verdict::kNotEqual);
 }
 
 }  // namespace reasonrl::reward

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "boost/container/small_vector.hpp"
+#include "reward/math/literal.h"
 
 namespace reasonrl::reward::math {
 namespace {
@@ -19,8 +20,6 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Most ± a single answer may carry (each doubles the candidates).
 constexpr int kMaxPlusMinus = 16;
-// Exponents of scientific notation are clamped to this magnitude (anything near it is Undefined later).
-constexpr int64_t kExponentClamp = 1'000'000'000'000'000LL;
 
 struct NamedFn {
   std::string_view name;
@@ -1056,157 +1055,15 @@ class Parser {
   }
 
   // ---- numbers ----
-  // Exactly three digits at p (a thousands group).
-  bool ThreeDigitsAt(size_t p) const {
-    return IsDigit(At(p)) && IsDigit(At(p + 1)) && IsDigit(At(p + 2)) && !IsDigit(At(p + 3));
-  }
-
-  // Reads [+-]?digits as an exponent, clamped; false if there are no digits.
-  bool ReadExponent(size_t* p, int64_t* out) {
-    size_t q = *p;
-    bool negative = false;
-    if (At(q) == '+' || At(q) == '-') negative = s_[q++] == '-';
-    if (!IsDigit(At(q))) return false;
-    int64_t v = 0;
-    while (IsDigit(At(q))) {
-      if (v < kExponentClamp) v = v * 10 + (s_[q] - '0');
-      ++q;
-    }
-    *out = negative ? -v : v;
-    *p = q;
-    return true;
-  }
-
-  // `\times 10^{k}` or `\cdot 10^k` right after a number: scientific notation.
-  bool ReadTimesTenPower(size_t* p, int64_t* exp10) {
-    size_t q = *p;
-    while (IsSpace(At(q))) ++q;
-    if (StartsWithAt(q, "\\times")) {
-      q += 6;
-    } else if (StartsWithAt(q, "\\cdot")) {
-      q += 5;
-    } else {
-      return false;
-    }
-    if (IsLetter(At(q))) return false;
-    while (IsSpace(At(q))) ++q;
-    if (!StartsWithAt(q, "10")) return false;
-    q += 2;
-    while (IsSpace(At(q))) ++q;
-    if (At(q) != '^') return false;
-    ++q;
-    while (IsSpace(At(q))) ++q;
-    const bool braced = At(q) == '{';
-    if (braced) {
-      ++q;
-      while (IsSpace(At(q))) ++q;
-    }
-    if (!ReadExponent(&q, exp10)) return false;
-    if (braced) {
-      while (IsSpace(At(q))) ++q;
-      if (At(q) != '}') return false;
-      ++q;
-    }
-    *p = q;
-    return true;
-  }
-
   Operand ParseNumber(bool allow_thousands) {
     Literal lit;
-    size_t p = pos_;
-    const size_t start = p;
-    while (IsDigit(At(p))) ++p;
-    lit.digits.assign(s_.data() + start, p - start);
-    const size_t first_group = p - start;
-    if (first_group >= 1 && first_group <= 3 && s_[start] != '0') {
-      while (true) {
-        if (allow_thousands && (At(p) == ',' || At(p) == ' ') && ThreeDigitsAt(p + 1)) {
-          lit.digits.append(s_.data() + p + 1, 3);
-          p += 4;
-        } else if (StartsWithAt(p, "{,}") && ThreeDigitsAt(p + 3)) {
-          lit.digits.append(s_.data() + p + 3, 3);
-          p += 6;
-        } else {
-          break;
-        }
-      }
-    }
-    if (At(p) == '.' && (IsDigit(At(p + 1)) || StartsWithAt(p + 1, "\\overline"))) {
-      lit.decimal_point = true;
-      const size_t frac_start = ++p;
-      while (IsDigit(At(p))) ++p;
-      lit.frac_digits = static_cast<int32_t>(p - frac_start);
-      lit.digits.append(s_.data() + frac_start, p - frac_start);
-      if (StartsWithAt(p, "\\overline") && !IsLetter(At(p + 9))) {
-        size_t q = p + 9;
-        while (IsSpace(At(q))) ++q;
-        if (At(q) == '{') {
-          ++q;
-          while (IsSpace(At(q)) || IsDigit(At(q))) {
-            if (IsDigit(s_[q])) lit.repeat.push_back(s_[q]);
-            ++q;
-          }
-          if (At(q) != '}') {
-            Fail("bad \\overline in a repeating decimal");
-            return {};
-          }
-          ++q;
-        } else if (IsDigit(At(q))) {
-          lit.repeat.push_back(s_[q++]);
-        }
-        if (lit.repeat.empty()) {
-          Fail("empty \\overline in a repeating decimal");
-          return {};
-        }
-        p = q;
-      }
-    }
-    if (lit.digits.empty()) {
-      FailHere("bad number at");
+    std::string error;
+    const size_t end = ScanNumberLiteral(s_, pos_, allow_thousands, &lit, &error);
+    if (!error.empty()) {
+      Fail(std::move(error));
       return {};
     }
-    if ((At(p) == 'e' || At(p) == 'E') && lit.repeat.empty()) {
-      size_t q = p + 1;
-      int64_t e = 0;
-      if (ReadExponent(&q, &e)) {
-        lit.exp10 = e;
-        lit.scientific = true;
-        p = q;
-      }
-    }
-    if (!lit.scientific && lit.repeat.empty()) {
-      int64_t e = 0;
-      if (ReadTimesTenPower(&p, &e)) {
-        lit.exp10 = e;
-        lit.scientific = true;
-      }
-    }
-    if (!lit.decimal_point && !lit.scientific && At(p) == '_') {
-      pos_ = p + 1;
-      const std::string base_text = ReadSubscript();
-      if (failed()) return {};
-      int base = 0;
-      for (char ch : base_text) {
-        if (!IsDigit(ch) || base > 36) {
-          base = 0;
-          break;
-        }
-        base = base * 10 + (ch - '0');
-      }
-      if (base < 2 || base > 36) {
-        Fail(absl::StrCat("bad numeral base ", base_text));
-        return {};
-      }
-      for (char ch : lit.digits) {
-        if (ch - '0' >= base) {
-          Fail(absl::StrCat("digit ", std::string(1, ch), " in base ", base));
-          return {};
-        }
-      }
-      lit.base = base;
-      p = pos_;
-    }
-    pos_ = p;
+    pos_ = end;
     Operand r;
     r.number_literal = true;
     r.integer_literal = !lit.decimal_point && !lit.scientific && lit.base == 10;
