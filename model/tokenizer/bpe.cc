@@ -86,8 +86,13 @@ BpeModel::BpeModel() : cache_owner_(g_next_cache_owner.fetch_add(1)) { byte_ids_
 
 absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const Json& j, const std::string& path,
                                                              BpeTables tables) {
-  ASSIGN_OR_RETURN(const std::string type, ComponentType(j, path));
-  if (type != "BPE") return UnsupportedType(path, type);
+  // Files from old tokenizers versions may leave out the model's "type"; tokenizers then recognises BPE by
+  // its "merges".
+  const bool untyped_bpe = j.is_object() && !j.contains("type") && j.contains("merges");
+  if (!untyped_bpe) {
+    ASSIGN_OR_RETURN(const std::string type, ComponentType(j, path));
+    if (type != "BPE") return UnsupportedType(path, type);
+  }
   std::unique_ptr<BpeModel> m(new BpeModel());
 
   const Json* dropout = JsonField(j, "dropout");

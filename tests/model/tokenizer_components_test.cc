@@ -256,6 +256,15 @@ TEST(BpeTest, MergesApplyLowestRankFirst) {
   }
 }
 
+TEST(BpeTest, AModelWithoutTypeIsBpeWhenItHasMerges) {
+  Json model = Bpe({{"a", 0}, {"b", 1}, {"ab", 2}}, Json::array({"a b"}));
+  model.erase("type");
+  MAKE_OR_FAIL(tok, WithModel(model));
+  EXPECT_THAT(tok.Encode("ab", false), ElementsAre(2));
+  model.erase("merges");
+  EXPECT_FALSE(::reasonrl::Tokenizer::FromJson(WithModel(model).dump(), nullptr, "t.json").ok());
+}
+
 TEST(BpeTest, EqualRanksMergeLeftmostFirstInShortAndLongWords) {
   MAKE_OR_FAIL(tok, WithModel(Bpe({{"a", 0}, {"aa", 1}}, Json::array({"a a"}))));
   EXPECT_THAT(tok.Encode("aaa", false), ElementsAre(1, 0));
