@@ -11,6 +11,8 @@
 // The task commands write DIR/train.jsonl (N lines) and DIR/test.jsonl (M lines), no puzzle twice and
 // none in both (trainer/tasks/task_files.h), byte-identical for the same flags; then print one summary
 // line. Torch-free translation unit (library reasonrl_cli_data).
+#include <charconv>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -31,10 +33,25 @@ struct SplitFlags {
   std::string output_dir;
 };
 
+// CLI11 alone saturates out-of-range integers ("-1" or 2^64 for a uint64_t flag become 2^64 - 1, 10^20 for
+// an int64_t flag becomes 2^63 - 1); these validators accept exactly the values the type holds.
+template <typename T>
+std::string IntegerText(const std::string& v, const char* range) {
+  T value = 0;
+  const char* end = v.data() + v.size();
+  auto [ptr, ec] = std::from_chars(v.data(), end, value);
+  if (v.empty() || ec != std::errc() || ptr != end) return std::string("expected an integer in ") + range + ", got " + v;
+  return "";
+}
+std::string Uint64Text(const std::string& v) { return IntegerText<uint64_t>(v, "[0, 2^64 - 1]"); }
+std::string Int64Text(const std::string& v) { return IntegerText<int64_t>(v, "[-2^63, 2^63 - 1]"); }
+
 void AddSplitFlags(CLI::App* cmd, SplitFlags& f) {
-  cmd->add_option("--size", f.split.train_size, "number of training items (train.jsonl lines)")->required();
-  cmd->add_option("--test-size", f.split.test_size, "number of test items (test.jsonl lines)")->required();
-  cmd->add_option("--seed", f.split.seed, "random seed (unsigned 64-bit)")->capture_default_str();
+  cmd->add_option("--size", f.split.train_size, "number of training items (train.jsonl lines)")->check(Int64Text)->required();
+  cmd->add_option("--test-size", f.split.test_size, "number of test items (test.jsonl lines)")->check(Int64Text)->required();
+  cmd->add_option("--seed", f.split.seed, "random seed (unsigned 64-bit)")
+      ->check(Uint64Text)
+      ->capture_default_str();
   cmd->add_option("--output-dir", f.output_dir, "directory for train.jsonl and test.jsonl (created if missing)")
       ->required();
 }
@@ -81,12 +98,12 @@ void AddDataCommand(CLI::App& app, Action& action) {
   auto countdown = std::make_shared<tasks::CountdownConfig>();
   CLI::App* cd = data->add_subcommand("countdown", "Countdown puzzles (TinyZero's task), each checked solvable");
   AddSplitFlags(cd, *countdown_split);
-  cd->add_option("--min-numbers", countdown->min_numbers, "fewest numbers per puzzle")->capture_default_str();
-  cd->add_option("--max-numbers", countdown->max_numbers, "most numbers per puzzle (at most 6)")->capture_default_str();
-  cd->add_option("--min-number", countdown->min_number, "smallest number")->capture_default_str();
-  cd->add_option("--max-number", countdown->max_number, "largest number")->capture_default_str();
-  cd->add_option("--target-min", countdown->target_min, "smallest target")->capture_default_str();
-  cd->add_option("--target-max", countdown->target_max, "largest target")->capture_default_str();
+  cd->add_option("--min-numbers", countdown->min_numbers, "fewest numbers per puzzle")->check(Int64Text)->capture_default_str();
+  cd->add_option("--max-numbers", countdown->max_numbers, "most numbers per puzzle (at most 6)")->check(Int64Text)->capture_default_str();
+  cd->add_option("--min-number", countdown->min_number, "smallest number")->check(Int64Text)->capture_default_str();
+  cd->add_option("--max-number", countdown->max_number, "largest number")->check(Int64Text)->capture_default_str();
+  cd->add_option("--target-min", countdown->target_min, "smallest target")->check(Int64Text)->capture_default_str();
+  cd->add_option("--target-max", countdown->target_max, "largest target")->check(Int64Text)->capture_default_str();
   cd->callback([countdown_split, countdown, &action] {
     action = [countdown_split, countdown] { return RunCountdown(*countdown_split, *countdown); };
   });
@@ -97,8 +114,8 @@ void AddDataCommand(CLI::App& app, Action& action) {
   CLI::App* ar = data->add_subcommand("arithmetic", "Multi-digit + - * and exact / with exact answers");
   AddSplitFlags(ar, *arithmetic_split);
   ar->add_option("--ops", *ops, "operations, comma-separated, from + - * /")->capture_default_str();
-  ar->add_option("--min-digits", arithmetic->min_digits, "fewest digits per operand")->capture_default_str();
-  ar->add_option("--max-digits", arithmetic->max_digits, "most digits per operand")->capture_default_str();
+  ar->add_option("--min-digits", arithmetic->min_digits, "fewest digits per operand")->check(Int64Text)->capture_default_str();
+  ar->add_option("--max-digits", arithmetic->max_digits, "most digits per operand")->check(Int64Text)->capture_default_str();
   ar->callback([arithmetic_split, arithmetic, ops, &action] {
     action = [arithmetic_split, arithmetic, ops] { return RunArithmetic(*arithmetic_split, *ops, *arithmetic); };
   });

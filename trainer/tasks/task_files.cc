@@ -47,6 +47,10 @@ absl::Status DrawSplit(const char* split, int64_t count, data::Rng& rng, const D
 absl::Status TaskSplitConfig::Validate() const {
   if (train_size < 1) return absl::InvalidArgumentError(absl::StrCat("task generation: size ", train_size, " < 1"));
   if (test_size < 1) return absl::InvalidArgumentError(absl::StrCat("task generation: test size ", test_size, " < 1"));
+  if (train_size > kMaxTaskItems - test_size) {
+    return absl::InvalidArgumentError(absl::StrCat("task generation: size ", train_size, " + test size ", test_size,
+                                                   " > ", kMaxTaskItems, " items"));
+  }
   if (max_consecutive_rejects < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("task generation: max_consecutive_rejects ", max_consecutive_rejects, " < 1"));

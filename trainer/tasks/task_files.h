@@ -28,10 +28,12 @@ namespace reasonrl::tasks {
 
 inline constexpr uint64_t kTrainStream = 0;
 inline constexpr uint64_t kTestStream = 1;
+// Most items (train + test) one generation may ask for: all lines are held in memory before writing.
+inline constexpr int64_t kMaxTaskItems = 100000000;
 
 struct TaskSplitConfig {
   int64_t train_size = 0;                    // lines in train.jsonl, >= 1
-  int64_t test_size = 0;                     // lines in test.jsonl, >= 1
+  int64_t test_size = 0;                     // lines in test.jsonl, >= 1; train + test <= kMaxTaskItems
   uint64_t seed = 0;                         // both streams derive from it
   int64_t max_consecutive_rejects = 100000;  // give up after this many useless draws in a row
   absl::Status Validate() const;
