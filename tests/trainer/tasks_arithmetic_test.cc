@@ -62,7 +62,9 @@ TEST(ArithmeticTest, AnswersAreExactAtEverySize) {
       ASSERT_LE(static_cast<int64_t>(first.size()), hi);
       ASSERT_GE(static_cast<int64_t>(p.b.size()), lo);
       ASSERT_LE(static_cast<int64_t>(p.b.size()), hi);
-      if (p.op == ArithmeticOp::kDiv) ASSERT_NE(p.b, "0");
+      if (p.op == ArithmeticOp::kDiv) {
+        ASSERT_NE(p.b, "0");
+      }
     }
   }
 }

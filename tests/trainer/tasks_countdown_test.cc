@@ -231,7 +231,9 @@ TEST(CountdownGeneratorTest, TheSameEngineStateGivesTheSamePuzzle) {
     auto pb = DrawCountdownPuzzle(config, b);
     ASSERT_TRUE(pa.ok() && pb.ok());
     ASSERT_EQ(pa->has_value(), pb->has_value());
-    if (pa->has_value()) EXPECT_EQ(CountdownLine(**pa), CountdownLine(**pb));
+    if (pa->has_value()) {
+      EXPECT_EQ(CountdownLine(**pa), CountdownLine(**pb));
+    }
   }
 }
 
