@@ -14,7 +14,7 @@ namespace {
 // Why the bounds keep __int128 safe: a value made from a set S of k numbers, written num/den in lowest
 // terms, has |num|, den <= 2^(k-1) * Π_{i∈S} n_i (induction: a/b ± c/d = (ad ± cb)/(bd), and the products
 // formed on the way are the same terms). With k <= 6 and n_i <= 10^6 that is 2^5 * 10^36 < 2^127.
-// Rational still checks every operation, so a bound that were wrong would give an error, not a value.
+// Rational still checks every operation: were the bound wrong, the search would fail, not return a wrong value.
 
 // A value in V(S) and how it was made: a leaf (op 0, `left` = number index) or left_value op right_value
 // with left from V(left_mask) and right from V(mask ^ left_mask).
