@@ -168,6 +168,18 @@ absl::StatusOr<std::unique_ptr<Tokenizer::Impl>> Build(std::string_view tokenize
     impl->model->EnableByteInput();
   }
   impl->vocab_size = static_cast<int64_t>(std::max(impl->model->max_id(), impl->added.max_id())) + 1;
+  // The post-processor's special tokens are ids, not strings (TemplateProcessing's "ids"): each must name
+  // a token of this tokenizer, or Encode would emit ids that no embedding row or decoder knows.
+  if (impl->post_processor != nullptr) {
+    std::vector<int32_t> template_ids;
+    impl->post_processor->Process(&template_ids);
+    for (int32_t id : template_ids) {
+      if (id < 0 || id >= impl->vocab_size || impl->TokenString(id) == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(path, "post_processor: special token id ", id,
+                                                       " is neither in model.vocab nor in added_tokens"));
+      }
+    }
+  }
 
   if (impl->decoder && impl->decoder->IsByteLevel()) {
     impl->decode_kind.assign(impl->vocab_size, 0);
