@@ -124,6 +124,7 @@ class Comparator {
  public:
   Comparator(const ParsedAnswer& answer, const ParsedAnswer& truth, const MathAccuracyConfig& config)
       : config_(config) {
+    math::ReleaseMpfrCachesAtThreadExit();
     budget_.units = config.max_evaluation_cost;
     sides_[0] = &answer;
     sides_[1] = &truth;

@@ -238,6 +238,19 @@ void Num::ToComplex(mpfr_ptr re, mpfr_ptr im) const {
   }
 }
 
+namespace {
+
+struct MpfrCacheReleaser {
+  ~MpfrCacheReleaser() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
+};
+
+}  // namespace
+
+void ReleaseMpfrCachesAtThreadExit() {
+  thread_local MpfrCacheReleaser releaser;
+  (void)releaser;
+}
+
 int64_t RationalBits(mpq_srcptr q) { return Bits(mpq_numref(q)) + Bits(mpq_denref(q)); }
 
 // ---------------------------------------------------------------- arithmetic

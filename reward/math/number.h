@@ -124,6 +124,11 @@ struct Closeness {
 };
 bool NumsEqual(const Num& a, const Num& b, const Closeness& closeness, const NumLimits& limits);
 
+// MPFR keeps per-thread caches (π, log 2, an mpz pool) that it frees only when asked. Call this on a
+// thread before computing there: it registers a thread_local object whose destructor frees this
+// thread's caches when the thread exits, so threads that come and go leak nothing.
+void ReleaseMpfrCachesAtThreadExit();
+
 // Bits of a rational: bits(numerator) + bits(denominator).
 int64_t RationalBits(mpq_srcptr q);
 
