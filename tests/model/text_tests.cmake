@@ -14,11 +14,8 @@ reasonrl_add_test(NAME chat_prompt_template_test
                   LIBS reasonrl_text GTest::gtest_main)
 # Tokenizer (model/tokenizer/): the real tokenizers come from scripts/fetch_tokenizers.sh into .cache/tokenizers.
 foreach(t tokenizer_test tokenizer_components_test tokenizer_corpus_test)
-  if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/${t}.cc)
-    reasonrl_add_test(NAME ${t}
-                      SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.cc
-                      LIBS reasonrl_text nlohmann_json::nlohmann_json GTest::gtest_main)
-    target_compile_definitions(${t} PRIVATE
-                               REASONRL_TOKENIZER_CACHE_DIR="${PROJECT_SOURCE_DIR}/.cache/tokenizers")
-  endif()
+  reasonrl_add_test(NAME ${t}
+                    SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.cc
+                    LIBS reasonrl_text nlohmann_json::nlohmann_json GTest::gtest_main)
+  target_compile_definitions(${t} PRIVATE REASONRL_TOKENIZER_CACHE_DIR="${PROJECT_SOURCE_DIR}/.cache/tokenizers")
 endforeach()
