@@ -54,10 +54,12 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 // Reasoning text of `bytes` bytes (about) from a small vocabulary with LaTeX in it.
 std::string Reasoning(size_t bytes, std::mt19937_64& rng) {
-  static const char* const kWords[] = {
-      "Let", "us", "compute", "the", "value", "of", "x", "so", "that", "$x^2", "+", "3x", "=", "10$", "which",
-      "gives", "\\frac{a}{b}", "and", "then", "we", "check", "again", "Wait,", "maybe", "I", "made", "an",
-      "error", "in", "step", "2.", "Hence", "$\\sqrt{16}", "=", "4$", "therefore", "the", "answer", "is"};
+  static const char* const kWords[] = {"Let",       "us",    "compute",      "the",   "value",       "of", "x",
+                                       "so",        "that",  "$x^2",         "+",     "3x",          "=",  "10$",
+                                       "which",     "gives", "\\frac{a}{b}", "and",   "then",        "we", "check",
+                                       "again",     "Wait,", "maybe",        "I",     "made",        "an", "error",
+                                       "in",        "step",  "2.",           "Hence", "$\\sqrt{16}", "=",  "4$",
+                                       "therefore", "the",   "answer",       "is"};
   std::string text;
   text.reserve(bytes + 32);
   while (text.size() < bytes) {
@@ -86,7 +88,8 @@ Case NumberCase(std::mt19937_64& rng) {
     case 2:  // thousands separators
       return {right ? "12,345" : "12,354", "12345"};
     default:
-      return {right ? "-" + std::to_string(std::abs(n)) : std::to_string(std::abs(n)), "-" + std::to_string(std::abs(n))};
+      return {right ? "-" + std::to_string(std::abs(n)) : std::to_string(std::abs(n)),
+              "-" + std::to_string(std::abs(n))};
   }
 }
 
@@ -101,31 +104,26 @@ Case FractionCase(std::mt19937_64& rng) {
       return {"\\frac{" + std::to_string(2 * a) + "}{" + std::to_string(2 * b) + "}",
               right ? frac : "\\frac{" + std::to_string(a) + "}{" + std::to_string(b + 1) + "}"};
     default:  // a terminating decimal: a/4
-      return {"\\frac{" + std::to_string(a) + "}{4}", right ? std::to_string(a / 4) + (a % 4 == 0 ? "" : a % 4 == 1 ? ".25" : a % 4 == 2 ? ".5" : ".75")
-                                                          : std::to_string(a) + ".4"};
+      return {"\\frac{" + std::to_string(a) + "}{4}", right ? std::to_string(a / 4) + (a % 4 == 0   ? ""
+                                                                                       : a % 4 == 1 ? ".25"
+                                                                                       : a % 4 == 2 ? ".5"
+                                                                                                    : ".75")
+                                                            : std::to_string(a) + ".4"};
   }
 }
 
 Case ExpressionCase(std::mt19937_64& rng) {
   static const Case kRight[] = {
-      {"x^2+2x+1", "(x+1)^2"},
-      {"\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}"},
-      {"2\\pi r", "2r\\pi"},
-      {"3\\sqrt{3}", "\\sqrt{27}"},
-      {"(a+b)(a-b)", "a^2-b^2"},
-      {"\\frac{\\pi}{6}", "30\\pi/180"},
-      {"e^{2}", "e\\cdot e"},
-      {"2\\sin(x)\\cos(x)", "\\sin(2x)"},
+      {"x^2+2x+1", "(x+1)^2"},   {"\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}"},
+      {"2\\pi r", "2r\\pi"},     {"3\\sqrt{3}", "\\sqrt{27}"},
+      {"(a+b)(a-b)", "a^2-b^2"}, {"\\frac{\\pi}{6}", "30\\pi/180"},
+      {"e^{2}", "e\\cdot e"},    {"2\\sin(x)\\cos(x)", "\\sin(2x)"},
   };
   static const Case kWrong[] = {
-      {"x^2+2x+2", "(x+1)^2"},
-      {"\\frac{\\sqrt{3}}{2}", "\\frac{1}{\\sqrt{2}}"},
-      {"\\pi r^2", "2\\pi r"},
-      {"3\\sqrt{2}", "\\sqrt{27}"},
-      {"(a+b)^2", "a^2-b^2"},
-      {"\\frac{\\pi}{3}", "30\\pi/180"},
-      {"e^{3}", "e\\cdot e"},
-      {"\\sin(x)\\cos(x)", "\\sin(2x)"},
+      {"x^2+2x+2", "(x+1)^2"}, {"\\frac{\\sqrt{3}}{2}", "\\frac{1}{\\sqrt{2}}"},
+      {"\\pi r^2", "2\\pi r"}, {"3\\sqrt{2}", "\\sqrt{27}"},
+      {"(a+b)^2", "a^2-b^2"},  {"\\frac{\\pi}{3}", "30\\pi/180"},
+      {"e^{3}", "e\\cdot e"},  {"\\sin(x)\\cos(x)", "\\sin(2x)"},
   };
   const size_t i = rng() % 8;
   return rng() % 2 == 0 ? kRight[i] : kWrong[i];
@@ -148,12 +146,17 @@ std::vector<Sample> MakeSamples(const std::string& cls, int count, uint64_t seed
 void Print(const std::string& cls, const std::string& mode, int threads, int64_t scores, double seconds,
            double right_share, double mean_bytes) {
   const double rate = scores / seconds;
-  nlohmann::json line = {{"benchmark", "reward"},     {"reward", "math_accuracy"},
-                         {"class", cls},              {"mode", mode},
-                         {"threads", threads},        {"scores", scores},
-                         {"seconds", seconds},        {"scores_per_second", rate},
+  nlohmann::json line = {{"benchmark", "reward"},
+                         {"reward", "math_accuracy"},
+                         {"class", cls},
+                         {"mode", mode},
+                         {"threads", threads},
+                         {"scores", scores},
+                         {"seconds", seconds},
+                         {"scores_per_second", rate},
                          {"scores_per_second_per_core", rate / threads},
-                         {"right_share", right_share}, {"mean_completion_bytes", mean_bytes}};
+                         {"right_share", right_share},
+                         {"mean_completion_bytes", mean_bytes}};
   std::cout << line.dump() << std::endl;
 }
 
@@ -187,8 +190,8 @@ int64_t InProcess(const RewardSpec& spec, const std::vector<Sample>& samples, in
 }
 
 // Keeps `in_flight` Score calls of `batch` samples going for `seconds`; returns the samples scored.
-int64_t ThroughService(int port, const reasonrl::v1::RewardSpec& spec, const std::vector<Sample>& samples,
-                       int batch, int in_flight, double seconds, double* elapsed) {
+int64_t ThroughService(int port, const reasonrl::v1::RewardSpec& spec, const std::vector<Sample>& samples, int batch,
+                       int in_flight, double seconds, double* elapsed) {
   std::vector<reasonrl::v1::ScoreRequest> requests;
   for (size_t begin = 0; begin < samples.size(); begin += batch) {
     reasonrl::v1::ScoreRequest request;

@@ -140,12 +140,12 @@ bool PortIsValid(const std::string& address) {
 
 absl::Status ValidateToken(const std::string& token) {
   if (token.size() < kMinTokenBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("the token has ", token.size(), " bytes; at least ",
-                                                   kMinTokenBytes, " are required (e.g. `openssl rand -hex 32`)"));
+    return absl::InvalidArgumentError(absl::StrCat("the token has ", token.size(), " bytes; at least ", kMinTokenBytes,
+                                                   " are required (e.g. `openssl rand -hex 32`)"));
   }
   if (token.size() > kMaxTokenBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("the token has ", token.size(), " bytes; at most ",
-                                                   kMaxTokenBytes, " are allowed"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the token has ", token.size(), " bytes; at most ", kMaxTokenBytes, " are allowed"));
   }
   for (size_t i = 0; i < token.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(token[i]);
@@ -159,8 +159,8 @@ absl::Status ValidateToken(const std::string& token) {
 
 struct RewardServer::Impl {
   RewardServerOptions options;
-  std::unique_ptr<ScoringPool> pool;      // outlives `service`, which scores on it
-  std::unique_ptr<Service> service;       // outlives `server`, which holds a pointer to it
+  std::unique_ptr<ScoringPool> pool;  // outlives `service`, which scores on it
+  std::unique_ptr<Service> service;   // outlives `server`, which holds a pointer to it
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   absl::Mutex shutdown_mu;

@@ -37,8 +37,9 @@ absl::StatusOr<json> ParamToJson(const v1::ParamValue& value, const std::string&
     case v1::ParamValue::KIND_NOT_SET:
       break;
   }
-  return SpecError(path, "no value set (one of number_value, integer_value, unsigned_value, string_value, "
-                         "bool_value)");
+  return SpecError(path,
+                   "no value set (one of number_value, integer_value, unsigned_value, string_value, "
+                   "bool_value)");
 }
 
 v1::ParamValue ParamFromJson(const json& value) {

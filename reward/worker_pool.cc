@@ -234,19 +234,18 @@ void ScoringPool::State::SpawnWorker() {
   std::thread(WorkerMain, shared_from_this(), std::make_shared<Worker>()).detach();
 }
 
-
 absl::Status ScoringPool::ValidateOptions(const ScoringPoolOptions& options) {
   if (options.num_workers < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("num_workers: must be >= 0 (0 = one per core), got ",
-                                                   options.num_workers));
+    return absl::InvalidArgumentError(
+        absl::StrCat("num_workers: must be >= 0 (0 = one per core), got ", options.num_workers));
   }
   if (options.max_abandoned < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("max_abandoned: must be >= 0 (0 = 4 x num_workers), got ",
-                                                   options.max_abandoned));
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_abandoned: must be >= 0 (0 = 4 x num_workers), got ", options.max_abandoned));
   }
   if (options.max_queued_samples < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("max_queued_samples: must be >= 1, got ",
-                                                   options.max_queued_samples));
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_queued_samples: must be >= 1, got ", options.max_queued_samples));
   }
   if (options.abandon_slack < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("abandon_slack: must be >= 0");
@@ -259,9 +258,10 @@ ScoringPool::ScoringPool(ScoringPoolOptions options) : state_(std::make_shared<S
   if (options.max_abandoned <= 0) options.max_abandoned = 4 * options.num_workers;
   options.max_queued_samples = std::max<int64_t>(1, options.max_queued_samples);
   options.abandon_slack = std::max(absl::ZeroDuration(), options.abandon_slack);
-  if (!options.score) options.score = [](const RewardSpec& spec, const Sample& sample, absl::Time deadline) {
-    return Score(spec, sample, deadline);
-  };
+  if (!options.score)
+    options.score = [](const RewardSpec& spec, const Sample& sample, absl::Time deadline) {
+      return Score(spec, sample, deadline);
+    };
   State& s = *state_;
   s.options = std::move(options);
   absl::MutexLock lock(&s.mu);
@@ -301,8 +301,8 @@ absl::Status ScoringPool::Submit(ScoringBatch batch, Done done) {
   if (s.stopping) return absl::UnavailableError("the scoring pool is shutting down");
   if (static_cast<int64_t>(s.queue.size() + n) > s.options.max_queued_samples) {
     return absl::ResourceExhaustedError(absl::StrCat(s.queue.size(), " samples queued; ", n,
-                                                     " more would exceed the limit of ",
-                                                     s.options.max_queued_samples, ": retry later"));
+                                                     " more would exceed the limit of ", s.options.max_queued_samples,
+                                                     ": retry later"));
   }
   const absl::Time deadline = b->batch.deadline;
   b->deadline_entry = s.deadlines.emplace(deadline, b);

@@ -25,17 +25,18 @@
 namespace reasonrl::reward {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::AddSample;
 using testing::AddTerm;
 using testing::Context;
+using ::testing::HasSubstr;
 
 constexpr int kCalls = 1000;
 
 // Deterministic reasoning text of about `bytes` bytes.
 std::string Reasoning(size_t bytes, int seed) {
-  static const char* const kWords[] = {"so", "we", "have", "x", "=", "3", "then", "adding", "both", "sides",
-                                       "gives", "\\frac{a}{b}", "hence", "the", "sum", "is", "checking", "again"};
+  static const char* const kWords[] = {"so",    "we",     "have", "x",     "=",        "3",
+                                       "then",  "adding", "both", "sides", "gives",    "\\frac{a}{b}",
+                                       "hence", "the",    "sum",  "is",    "checking", "again"};
   std::string text = "<think>";
   for (size_t i = 0; text.size() < bytes; ++i) {
     text += kWords[(i * 7 + seed) % (sizeof(kWords) / sizeof(kWords[0]))];
@@ -71,7 +72,8 @@ v1::ScoreRequest MakeRequest(Kind kind) {
       AddTerm(spec, "format")->set_weight(0.5);
       (*AddTerm(spec, "overlong")->mutable_params())["buffer_tokens"].set_integer_value(200);
       for (int i = 0; i < 4; ++i) {
-        v1::Sample* s = AddSample(&r, Reasoning(1500, i) + "<answer>\\boxed{x^2-1}</answer>", i % 2 ? "(x-1)(x+1)" : "x^2");
+        v1::Sample* s =
+            AddSample(&r, Reasoning(1500, i) + "<answer>\\boxed{x^2-1}</answer>", i % 2 ? "(x-1)(x+1)" : "x^2");
         s->set_completion_tokens(800 + 60 * i);
         s->set_max_tokens(1000);
         s->set_finish_reason(v1::FINISH_REASON_EOS);
@@ -105,10 +107,10 @@ v1::ScoreRequest MakeRequest(Kind kind) {
 }
 
 Kind KindOf(int call) {
-  if (call % 100 == 17) return kStuck;         // 10 calls
+  if (call % 100 == 17) return kStuck;          // 10 calls
   if (call % 500 == 250) return kPoisonedCode;  // 2 calls
-  if (call % 50 == 3) return kHuge;            // 20 calls
-  return static_cast<Kind>(call % 3);          // kMath, kCountdown, kMixed
+  if (call % 50 == 3) return kHuge;             // 20 calls
+  return static_cast<Kind>(call % 3);           // kMath, kCountdown, kMixed
 }
 
 // What reward::Score gives each sample, as wire results.
@@ -200,11 +202,13 @@ TEST(RewardServiceLoadTest, AThousandConcurrentCallsAllSucceedWithTheLibrarysRes
 
   {
     absl::MutexLock lock(&mu);
-    const bool all_done = mu.AwaitWithTimeout(absl::Condition(+[](int* n) { return *n == 0; }, &remaining),
-                                             absl::Seconds(150));
+    const bool all_done = mu.AwaitWithTimeout(absl::Condition(
+                                                  +[](int* n) { return *n == 0; }, &remaining),
+                                              absl::Seconds(150));
     if (!all_done) {
       for (Call& call : calls) call.context->TryCancel();
-      mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &remaining));
+      mu.Await(absl::Condition(
+          +[](int* n) { return *n == 0; }, &remaining));
       FAIL() << remaining << " calls did not finish";
     }
   }

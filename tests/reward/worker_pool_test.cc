@@ -93,8 +93,8 @@ TEST(ScoringPoolTest, ScoresABatchInOrderExactlyAsTheRegistryDoes) {
   ScoringBatch batch;
   batch.spec = spec;
   for (int i = 0; i < 40; ++i) {
-    batch.samples.push_back(MathSample("<think>t</think> <answer>\\boxed{" + std::to_string(i % 7) + "}</answer>",
-                                       std::to_string(i % 5)));
+    batch.samples.push_back(
+        MathSample("<think>t</think> <answer>\\boxed{" + std::to_string(i % 7) + "}</answer>", std::to_string(i % 5)));
   }
   batch.samples.push_back(MathSample("no box here", "3"));
   ScoringPool pool(Workers(3));

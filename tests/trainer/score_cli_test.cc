@@ -70,17 +70,22 @@ RunResult Reasonrl(const std::vector<std::string>& args, const std::string& inpu
 
 TEST(ScoreCliTest, ARewardNameScoresEachLineAndKeepsItsFieldsAsWritten) {
   const std::string input =
-      R"({"completion": "so \\boxed{42}", "answer": "42"})" "\n"
-      R"({"id": 7, "completion": "\\boxed{\\frac{1}{2}}", "answer": 0.50, "meta": {"b": [1, 2],  "a": null}})" "\n"
-      R"({"completion": "I give up", "answer": "3", "reward": 5, "components": [], "reason": "old"})" "\n";
+      R"({"completion": "so \\boxed{42}", "answer": "42"})"
+      "\n"
+      R"({"id": 7, "completion": "\\boxed{\\frac{1}{2}}", "answer": 0.50, "meta": {"b": [1, 2],  "a": null}})"
+      "\n"
+      R"({"completion": "I give up", "answer": "3", "reward": 5, "components": [], "reason": "old"})"
+      "\n";
   const RunResult run = Reasonrl({"score", "--reward", "math_accuracy"}, input);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out,
-            R"({"completion":"so \\boxed{42}","answer":"42","reward":1.0,"components":{"math_accuracy":1.0}})" "\n"
-            R"({"id":7,"completion":"\\boxed{\\frac{1}{2}}","answer":0.50,"meta":{"b": [1, 2],  "a": null},)"
-            R"("reward":1.0,"components":{"math_accuracy":1.0}})" "\n"
-            R"({"completion":"I give up","answer":"3","reward":0.0,"components":{"math_accuracy":0.0},)"
-            R"("reason":"math_accuracy: no_answer"})" "\n");
+  EXPECT_EQ(run.out, R"({"completion":"so \\boxed{42}","answer":"42","reward":1.0,"components":{"math_accuracy":1.0}})"
+                     "\n"
+                     R"({"id":7,"completion":"\\boxed{\\frac{1}{2}}","answer":0.50,"meta":{"b": [1, 2],  "a": null},)"
+                     R"("reward":1.0,"components":{"math_accuracy":1.0}})"
+                     "\n"
+                     R"({"completion":"I give up","answer":"3","reward":0.0,"components":{"math_accuracy":0.0},)"
+                     R"("reason":"math_accuracy: no_answer"})"
+                     "\n");
 }
 
 TEST(ScoreCliTest, ASpecFileWeighsItsTermsAndReadsTokenCountsAndFinishReasons) {
@@ -88,9 +93,12 @@ TEST(ScoreCliTest, ASpecFileWeighsItsTermsAndReadsTokenCountsAndFinishReasons) {
   // the 100-token buffer: overlong = -50/100 = -0.5, r = 1 - 0.25; a truncated sample gets -1: r = 0.5;
   // 900 tokens are not in the buffer: r = 1.
   const std::string input =
-      R"({"completion": "\\boxed{6}", "answer": "6", "completion_tokens": 950, "max_tokens": 1000, "finish_reason": "stop"})" "\n"
-      R"({"completion": "\\boxed{6}", "answer": "6", "completion_tokens": 1000, "max_tokens": 1000, "finish_reason": "length"})" "\n"
-      R"({"completion": "\\boxed{6}", "answer": "6", "completion_tokens": 900, "max_tokens": 1000})" "\n";
+      R"({"completion": "\\boxed{6}", "answer": "6", "completion_tokens": 950, "max_tokens": 1000, "finish_reason": "stop"})"
+      "\n"
+      R"({"completion": "\\boxed{6}", "answer": "6", "completion_tokens": 1000, "max_tokens": 1000, "finish_reason": "length"})"
+      "\n"
+      R"({"completion": "\\boxed{6}", "answer": "6", "completion_tokens": 900, "max_tokens": 1000})"
+      "\n";
   const RunResult run = Reasonrl({"score", "--reward", DataPath("reward/score_cli/spec.yaml")}, input);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::vector<nlohmann::json> lines;
@@ -109,9 +117,10 @@ TEST(ScoreCliTest, ASpecFileWeighsItsTermsAndReadsTokenCountsAndFinishReasons) {
 }
 
 TEST(ScoreCliTest, TaskFieldsReachTheRewardsThatReadThem) {
-  const std::string countdown =
-      R"({"completion": "<answer>3 * 5 + 7</answer>", "numbers": [3, 5, 7], "target": 22})" "\n"
-      R"({"completion": "<answer>3 + 5 + 7</answer>", "numbers": [3, 5, 7], "target": 22})" "\n";
+  const std::string countdown = R"({"completion": "<answer>3 * 5 + 7</answer>", "numbers": [3, 5, 7], "target": 22})"
+                                "\n"
+                                R"({"completion": "<answer>3 + 5 + 7</answer>", "numbers": [3, 5, 7], "target": 22})"
+                                "\n";
   RunResult run = Reasonrl({"score", "--reward", "countdown", "--workers", "1"}, countdown);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::istringstream out(run.out);
@@ -124,9 +133,9 @@ TEST(ScoreCliTest, TaskFieldsReachTheRewardsThatReadThem) {
   EXPECT_THAT(nlohmann::json::parse(second)["reason"].get<std::string>(), HasSubstr("countdown: wrong_value: 15"));
 
   // The code reward: one of two tests passes.
-  const std::string code =
-      R"({"completion": "```python\nprint(sum(map(int, input().split())))\n```", )"
-      R"("tests": [{"stdin": "2 3\n", "stdout": "5\n"}, {"stdin": "1 1\n", "stdout": "3\n"}]})" "\n";
+  const std::string code = R"({"completion": "```python\nprint(sum(map(int, input().split())))\n```", )"
+                           R"("tests": [{"stdin": "2 3\n", "stdout": "5\n"}, {"stdin": "1 1\n", "stdout": "3\n"}]})"
+                           "\n";
   run = Reasonrl({"score", "--reward", "code"}, code);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json scored = nlohmann::json::parse(run.out);
@@ -140,24 +149,41 @@ TEST(ScoreCliTest, TaskFieldsReachTheRewardsThatReadThem) {
 
 TEST(ScoreCliTest, ReadsAFileGivenByJsonlIn) {
   const std::string path = TempPath("jsonl");
-  std::ofstream(path) << R"({"completion": "\\boxed{x+1}", "answer": "1+x"})" << "\n";
-  const RunResult run = Reasonrl({"score", "--reward", "math_accuracy", "--jsonl-in", path}, "this stdin is not read\n");
+  std::ofstream(path) << R"({"completion": "\\boxed{x+1}", "answer": "1+x"})"
+                      << "\n";
+  const RunResult run =
+      Reasonrl({"score", "--reward", "math_accuracy", "--jsonl-in", path}, "this stdin is not read\n");
   ::unlink(path.c_str());
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out, R"({"completion":"\\boxed{x+1}","answer":"1+x","reward":1.0,"components":{"math_accuracy":1.0}})" "\n");
+  EXPECT_EQ(run.out, R"({"completion":"\\boxed{x+1}","answer":"1+x","reward":1.0,"components":{"math_accuracy":1.0}})"
+                     "\n");
 }
 
 TEST(ScoreCliTest, ABadLineIsAnErrorNamingItsLineAndNothingIsWritten) {
-  const std::string good = R"({"completion": "\\boxed{1}", "answer": "1"})" "\n";
+  const std::string good = R"({"completion": "\\boxed{1}", "answer": "1"})"
+                           "\n";
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
       {good + "not json\n", {"stdin:2"}},
-      {good + good + R"({"answer": "1"})" "\n", {"stdin:3", "\"completion\"", "missing"}},
-      {R"({"completion": 5})" "\n", {"stdin:1", "\"completion\"", "string"}},
+      {good + good +
+           R"({"answer": "1"})"
+           "\n",
+       {"stdin:3", "\"completion\"", "missing"}},
+      {R"({"completion": 5})"
+       "\n",
+       {"stdin:1", "\"completion\"", "string"}},
       {good + "\n" + good, {"stdin:2"}},
-      {R"({"completion": "x", "completion_tokens": -3})" "\n", {"stdin:1", "completion_tokens", ">= 0"}},
-      {R"({"completion": "x", "finish_reason": "done"})" "\n", {"stdin:1", "finish_reason", "length"}},
-      {R"({"completion": "x", "answer": [1]})" "\n", {"stdin:1", "answer"}},
-      {R"({"completion": "x", "completion": "y"})" "\n", {"stdin:1"}},
+      {R"({"completion": "x", "completion_tokens": -3})"
+       "\n",
+       {"stdin:1", "completion_tokens", ">= 0"}},
+      {R"({"completion": "x", "finish_reason": "done"})"
+       "\n",
+       {"stdin:1", "finish_reason", "length"}},
+      {R"({"completion": "x", "answer": [1]})"
+       "\n",
+       {"stdin:1", "answer"}},
+      {R"({"completion": "x", "completion": "y"})"
+       "\n",
+       {"stdin:1"}},
       {"[1, 2]\n", {"stdin:1"}},
   };
   for (const auto& [input, expected] : cases) {

@@ -23,8 +23,8 @@
 namespace reasonrl {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Child;
+using ::testing::HasSubstr;
 using testing::ParseListeningPort;
 
 constexpr char kToken[] = "cli-test-token-5f2b9c1e7a3d4e60";
@@ -79,15 +79,14 @@ void ExerciseServer(int port) {
   auto stub = v1::RewardService::NewStub(channel);
   v1::ScoreRequest request;
   request.mutable_spec()->add_rewards()->set_name("math_accuracy");
-  for (const auto& [completion, truth] : std::vector<std::pair<std::string, std::string>>{
-           {"so \\boxed{\\frac{1}{4}}", "0.25"}, {"\\boxed{5}", "4"}}) {
+  for (const auto& [completion, truth] :
+       std::vector<std::pair<std::string, std::string>>{{"so \\boxed{\\frac{1}{4}}", "0.25"}, {"\\boxed{5}", "4"}}) {
     v1::Sample* sample = request.add_samples();
     sample->set_completion(completion);
     sample->set_ground_truth(truth);
   }
   v1::ScoreResponse response;
-  EXPECT_EQ(stub->Score(Context(nullptr).get(), request, &response).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub->Score(Context(nullptr).get(), request, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(stub->Score(Context("cli-test-token-5f2b9c1e7a3d4e6X").get(), request, &response).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   status = stub->Score(Context(kToken).get(), request, &response);

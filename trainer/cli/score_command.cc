@@ -94,8 +94,8 @@ absl::Status FieldError(const std::string& field, const std::string& what) {
 }
 
 absl::StatusOr<int64_t> NonNegativeInteger(const nlohmann::ordered_json& value, const std::string& field) {
-  if (!value.is_number_integer() || (value.is_number_integer() && !value.is_number_unsigned() &&
-                                     value.get<int64_t>() < 0)) {
+  if (!value.is_number_integer() ||
+      (value.is_number_integer() && !value.is_number_unsigned() && value.get<int64_t>() < 0)) {
     return FieldError(field, absl::StrCat("expected an integer >= 0, got ", value.dump()));
   }
   if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
@@ -217,9 +217,8 @@ absl::Status RunScore(const ScoreFlags& f) {
     for (size_t i = begin; i < end; ++i) batch.samples.push_back((*lines)[i].sample);
     auto promise = std::make_shared<std::promise<std::vector<reward::Result>>>();
     chunks.push_back(promise->get_future());
-    RETURN_IF_ERROR(pool->Submit(std::move(batch), [promise](std::vector<reward::Result> results) {
-      promise->set_value(std::move(results));
-    }));
+    RETURN_IF_ERROR(pool->Submit(
+        std::move(batch), [promise](std::vector<reward::Result> results) { promise->set_value(std::move(results)); }));
   }
   for (size_t c = 0; c < chunks.size(); ++c) {
     const std::vector<reward::Result> results = chunks[c].get();
@@ -243,8 +242,8 @@ absl::Status RunScore(const ScoreFlags& f) {
 
 void AddScoreCommand(CLI::App& app, Action& action) {
   auto flags = std::make_shared<ScoreFlags>();
-  CLI::App* score = app.add_subcommand(
-      "score", "Score JSON lines of completions with a reward or a reward spec (stdin → stdout)");
+  CLI::App* score =
+      app.add_subcommand("score", "Score JSON lines of completions with a reward or a reward spec (stdin → stdout)");
   score->add_option("--reward", flags->reward, "a reward name (default parameters) or a spec file (.yaml, .json)")
       ->required();
   score->add_option("--jsonl-in", flags->jsonl_in, "read the lines from FILE instead of stdin");

@@ -15,7 +15,6 @@
 // interface, never torch headers (../shared/docs/gpu.md, trap 1).
 #include <pthread.h>
 #include <signal.h>
-
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -89,8 +88,8 @@ absl::Status RunServeRollout(const ServeRolloutFlags& f) {
 struct ServeRewardFlags {
   std::string host = "127.0.0.1", token_file;
   int port = 0;
-  int workers = 0;                // 0: one per core
-  double shutdown_grace = 10.0;   // seconds
+  int workers = 0;               // 0: one per core
+  double shutdown_grace = 10.0;  // seconds
 };
 
 constexpr char kTokenEnv[] = "REASONRL_REWARD_TOKEN";
@@ -115,16 +114,16 @@ absl::StatusOr<std::string> ReadToken(const std::string& token_file) {
     source = absl::StrCat("--token-file ", token_file);
     struct stat st;
     if (::stat(token_file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-      std::cerr << "reasonrl serve reward: warning: " << token_file
-                << " is readable by other users (chmod 600 it)" << std::endl;
+      std::cerr << "reasonrl serve reward: warning: " << token_file << " is readable by other users (chmod 600 it)"
+                << std::endl;
     }
   } else if (from_env) {
     token = std::string(absl::StripAsciiWhitespace(env));
     source = kTokenEnv;
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "no token: callers authenticate with a shared secret; put it in a file named by --token-file or in ",
-        kTokenEnv, " (e.g. `openssl rand -hex 32 > token && chmod 600 token`)"));
+        "no token: callers authenticate with a shared secret; put it in a file named by --token-file or in ", kTokenEnv,
+        " (e.g. `openssl rand -hex 32 > token && chmod 600 token`)"));
   }
   if (absl::Status valid = reward::ValidateToken(token); !valid.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", valid.message()));
@@ -142,8 +141,8 @@ absl::Status RunServeReward(const ServeRewardFlags& f) {
   options.shutdown_grace = absl::Seconds(f.shutdown_grace);
   ASSIGN_OR_RETURN(std::unique_ptr<reward::RewardServer> server, reward::RewardServer::Start(options));
   const int workers = f.workers > 0 ? f.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::cerr << "reasonrl serve reward: " << workers << " workers; code sandbox: "
-            << reward::DescribeCodeSandbox(options.code_server) << std::endl;
+  std::cerr << "reasonrl serve reward: " << workers
+            << " workers; code sandbox: " << reward::DescribeCodeSandbox(options.code_server) << std::endl;
   std::cout << "listening on " << HostPort(f.host, server->port()) << std::endl;  // endl: flushed for the caller
 
   absl::Status waited = WaitForStopSignal("serve reward", stop_signals);
@@ -169,8 +168,7 @@ void AddServeCommand(CLI::App& app, Action& action) {
   serve->require_subcommand(1);
 
   auto flags = std::make_shared<ServeRolloutFlags>();
-  CLI::App* rollout =
-      serve->add_subcommand("rollout", "Serve RolloutService: token-id generation with a model (gRPC)");
+  CLI::App* rollout = serve->add_subcommand("rollout", "Serve RolloutService: token-id generation with a model (gRPC)");
   rollout->add_option("--model", flags->model, "Hugging Face model directory")->required();
   rollout->add_option("--port", flags->port, "port to listen on; 0 picks a free one")
       ->check(CLI::Range(0, 65535))
@@ -187,18 +185,21 @@ void AddServeCommand(CLI::App& app, Action& action) {
   reward_command->add_option("--port", reward_flags->port, "port to listen on; 0 picks a free one")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  reward_command->add_option("--host", reward_flags->host, "address to listen on (plaintext: keep it loopback or trusted)")
+  reward_command
+      ->add_option("--host", reward_flags->host, "address to listen on (plaintext: keep it loopback or trusted)")
       ->capture_default_str();
   reward_command->add_option("--workers", reward_flags->workers, "threads scoring samples; 0 = one per core")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
   reward_command->add_option("--token-file", reward_flags->token_file,
-                     std::string("file holding the shared secret callers send (else $") + kTokenEnv + ")");
-  reward_command->add_option("--shutdown-grace", reward_flags->shutdown_grace,
-                     "seconds calls in flight may take to finish after SIGINT/SIGTERM")
+                             std::string("file holding the shared secret callers send (else $") + kTokenEnv + ")");
+  reward_command
+      ->add_option("--shutdown-grace", reward_flags->shutdown_grace,
+                   "seconds calls in flight may take to finish after SIGINT/SIGTERM")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
-  reward_command->callback([reward_flags, &action] { action = [reward_flags] { return RunServeReward(*reward_flags); }; });
+  reward_command->callback(
+      [reward_flags, &action] { action = [reward_flags] { return RunServeReward(*reward_flags); }; });
 }
 
 }  // namespace reasonrl::cli
