@@ -87,6 +87,23 @@ result() { echo "$*" >> "$RES"; }
     cmp $W/resaved/model.safetensors $FX/model.safetensors && result "Re-saved fixture is byte-identical to transformers' file."
   fi
 
+  step "tiny tokenizer (reasonrl data tiny-tokenizer) through HF tokenizers and transformers"
+  build-gpu/reasonrl data tiny-tokenizer --output-dir $W/tiny_tok && \
+    r=$(python3 tests/data/datasets/check_tiny_tokenizer.py $W/tiny_tok 2>&1 | tail -3) && echo "$r" && \
+    { result ""; result "Tiny tokenizer checked with tokenizers and transformers: $(echo "$r" | tr '\n' ' ')"; }
+
+  if [ "${TOKREFS:-0}" = 1 ]; then
+    step "tokenizer references (tokenizers + transformers) for tests/data/tokenizer"
+    python3 $G/make_tokenizer_references.py --corpus tests/data/tokenizer/corpus.jsonl --tokenizers .cache/tokenizers \
+      --out $W/tokrefs 2>&1 | grep -v -i warn
+    tar cJf $OUT/tokenizer_refs.tar.xz -C $W tokrefs
+  fi
+
+  step "tokenizer benchmark: reasonrl beside HF tokenizers on this machine's CPU"
+  result ""; result "Tokenizer encode throughput (\`bash scripts/gpu/bench_tokenizer.sh build-gpu\`, 4 MB of the corpus):"; result '```'
+  bash $G/bench_tokenizer.sh build-gpu 2>&1 | grep '^{' | tee -a "$RES"
+  result '```'
+
   if [ "$BENCH" = 1 ]; then
     step "benchmark: ~1B MoE, bf16, H200: transformers eager / compile vs reasonrl"
     python3 $G/make_bench_model.py --out $W/bench1b --size 1b --device cuda
