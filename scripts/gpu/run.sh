@@ -39,6 +39,9 @@ result() { echo "$*" >> "$RES"; }
   for f in .deps/*.deb; do dpkg -x "$f" $DEPS; done
   export LD_LIBRARY_PATH=$DEPS/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-} LIBRARY_PATH=$DEPS/usr/lib/x86_64-linux-gnu
   export PATH=$DEPS/usr/bin:$PATH
+  # Debian's .pc files say prefix=/usr: headers of the carried packages (gmp.h sits in the multiarch dir)
+  # are found through CPATH instead.
+  export CPATH=$DEPS/usr/include:$DEPS/usr/include/x86_64-linux-gnu${CPATH:+:$CPATH}
   TORCH_PREFIX=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
 
   step "reference tokenizers (carried as .cache/carry/tokenizers.tar.xz; the machine has no npm)"
