@@ -41,6 +41,9 @@ result() { echo "$*" >> "$RES"; }
   export PATH=$DEPS/usr/bin:$PATH
   # Debian's .pc files say prefix=/usr: headers of the carried packages (gmp.h sits in the multiarch dir)
   # are found through CPATH instead.
+  # The code reward's sandbox execs /usr/bin/bwrap (reward/sandbox/sandbox.h); the machine has no bubblewrap,
+  # so the carried Debian one stands in for the package (a throwaway machine: this is its install).
+  [ -x /usr/bin/bwrap ] || ln -s $DEPS/usr/bin/bwrap /usr/bin/bwrap
   export CPATH=$DEPS/usr/include:$DEPS/usr/include/x86_64-linux-gnu${CPATH:+:$CPATH}
   TORCH_PREFIX=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
 
