@@ -15,8 +15,13 @@ if [[ "${1:-}" == "--merge" ]]; then merge=1; shift; fi
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-if [[ ${#targets[@]} -eq 0 ]]; then targets=(safetensors_header); fi
+if [[ ${#targets[@]} -eq 0 ]]; then
+  targets=(safetensors_header tokenizer_load tokenizer_encode latex_expression countdown_expression)
+fi
 
+bash scripts/fetch_tokenizers.sh  # tokenizer_encode fuzzes the four real tokenizers
+# ASan's quarantine would otherwise hold GBs for the tokenizer_load target's many short-lived tables.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=32}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DREASONRL_FUZZ_ONLY=ON -DREASONRL_BUILD_FUZZERS=ON -DREASONRL_BUILD_TESTS=OFF
 cmake --build build-fuzz --target "${targets[@]/%/_fuzzer}"
@@ -32,8 +37,8 @@ for target in "${targets[@]}"; do
   mkdir -p "${work}/new"
   echo "== ${target}: ${seconds}s"
   # -jobs=1: one fuzzing process, logging to fuzz-0.log in its working directory ${work}.
-  (cd "${work}" && "${fuzzer}" -jobs=1 -max_total_time="${seconds}" -max_len=4096 -timeout=10 \
-     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="${work}/" "${dict_args[@]}" \
+  (cd "${work}" && "${fuzzer}" -jobs=1 -max_total_time="${seconds}" -max_len=4096 -timeout=30 \
+     -rss_limit_mb=3072 -malloc_limit_mb=3072 -print_final_stats=1 -artifact_prefix="${work}/" "${dict_args[@]}" \
      "${work}/new" "${corpus}")
   tail -n 25 "${work}/fuzz-0.log"
   if compgen -G "${work}/crash-*" >/dev/null || compgen -G "${work}/leak-*" >/dev/null ||
