@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "model/status_macros.h"
+#include "model/tokenizer/unicode.h"
 #include "nlohmann/json.hpp"
 
 namespace reasonrl {
@@ -40,42 +41,6 @@ constexpr std::array<DTypeEntry, 15> kDTypes = {{
     {DType::kI32, "I32", 4},     {DType::kU32, "U32", 4},         {DType::kF32, "F32", 4},
     {DType::kF64, "F64", 8},     {DType::kI64, "I64", 8},         {DType::kU64, "U64", 8},
 }};
-
-// Offset of the first byte of `s` that does not begin a well-formed UTF-8 sequence (RFC 3629: no overlong
-// forms, no surrogates, nothing above U+10FFFF), or npos if `s` is valid UTF-8.
-size_t FindInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;  // Allowed range of the second byte.
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (s.size() - i < len) return i;
-    const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c1 < lo || c1 > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 // `s` in double quotes for an error message: quotes, backslashes and control bytes escaped, cut to about
 // 200 bytes (at a character boundary) so that a hostile name cannot flood a log.
@@ -529,7 +494,7 @@ absl::StatusOr<SafetensorsHeader> ParseSafetensorsHeader(std::string_view file_b
     return error("only ", file_bytes_prefix.size(), " bytes of the file were given, the header needs ", 8 + n);
   }
   const std::string_view json = file_bytes_prefix.substr(8, n);
-  if (size_t bad = FindInvalidUtf8(json); bad != std::string_view::npos) {
+  if (size_t bad = tokenizer::FindInvalidUtf8(json); bad != std::string_view::npos) {
     return error("header is not valid UTF-8 (byte ", bad, " of the header)");
   }
   if (json.empty() || json[0] != '{') {
@@ -633,7 +598,7 @@ absl::Status ValidateTensorsToWrite(const std::vector<TensorToWrite>& tensors,
       return absl::InvalidArgumentError(absl::StrCat("tensor ", Quote(t.name), ": ", parts...));
     };
     if (t.name == "__metadata__") return error("the name is reserved for the metadata");
-    if (FindInvalidUtf8(t.name) != std::string_view::npos) return error("the name is not valid UTF-8");
+    if (!tokenizer::IsValidUtf8(t.name)) return error("the name is not valid UTF-8");
     if (static_cast<size_t>(t.dtype) >= kDTypes.size()) return error("invalid dtype");
     for (int64_t dim : t.shape) {
       if (dim < 0) return error("shape ", ShapeString(t.shape), " has a negative dim");
@@ -650,7 +615,7 @@ absl::Status ValidateTensorsToWrite(const std::vector<TensorToWrite>& tensors,
   }
   std::vector<std::string_view> keys;
   for (const auto& [key, value] : metadata) {
-    if (FindInvalidUtf8(key) != std::string_view::npos || FindInvalidUtf8(value) != std::string_view::npos) {
+    if (!tokenizer::IsValidUtf8(key) || !tokenizer::IsValidUtf8(value)) {
       return absl::InvalidArgumentError(absl::StrCat("metadata key ", Quote(key), ": not valid UTF-8"));
     }
     keys.push_back(key);

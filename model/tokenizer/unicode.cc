@@ -57,7 +57,7 @@ bool AllAscii(const char* p, size_t n) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view s) {
+size_t FindInvalidUtf8(std::string_view s) {
   const auto* u = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   size_t i = 0;
@@ -72,11 +72,13 @@ bool IsValidUtf8(std::string_view s) {
     }
     size_t bad = 0;
     const int len = CheckSequence(u, i, n, &bad);
-    if (len == 0) return false;
+    if (len == 0) return i;
     i += len;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+bool IsValidUtf8(std::string_view s) { return FindInvalidUtf8(s) == std::string_view::npos; }
 
 void AppendUtf8Lossy(std::string_view s, std::string* out) {
   const auto* u = reinterpret_cast<const unsigned char*>(s.data());

@@ -9,7 +9,11 @@
 
 namespace reasonrl::tokenizer {
 
-// True if `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+// Offset of the first byte of `s` that does not begin a well-formed UTF-8 sequence (RFC 3629 / Unicode
+// Table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or npos if `s` is valid UTF-8.
+// The one UTF-8 validator of reasonrl_text (safetensors headers use it too).
+size_t FindInvalidUtf8(std::string_view s);
+// True if `s` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view s);
 
 // Rust's String::from_utf8_lossy (= Python's bytes.decode("utf-8", "replace")): every maximal subpart of an
