@@ -22,6 +22,8 @@ def write_atomic(path, obj):
 
 
 def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: derive_r1.py V3_DIR R1_DIR")
     v3_dir, r1_dir = sys.argv[1], sys.argv[2]
     with open(os.path.join(v3_dir, "tokenizer.json"), encoding="utf-8") as f:
         tok = json.load(f)
@@ -39,9 +41,10 @@ def main():
         if entry is not None:
             entry.update(content=content, special=False, normalized=True)
     template = os.path.join(os.path.dirname(os.path.abspath(__file__)), "deepseek_r1_chat_template.jinja")
-    if os.path.exists(template):
-        with open(template, encoding="utf-8") as f:
-            cfg["chat_template"] = f.read()
+    if not os.path.exists(template):
+        sys.exit(f"derive_r1: {template} is missing (R1's chat template); refusing to keep V3's")
+    with open(template, encoding="utf-8") as f:
+        cfg["chat_template"] = f.read()
     os.makedirs(r1_dir, exist_ok=True)
     write_atomic(os.path.join(r1_dir, "tokenizer.json"), tok)
     write_atomic(os.path.join(r1_dir, "tokenizer_config.json"), cfg)

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "model/tensor_io.h"
+#include "tests/trainer/cli_run.h"
 #include "tests/model/test_util.h"
 
 namespace reasonrl {
@@ -17,22 +18,8 @@ using testing::DataPath;
 using testing::ReadFixture;
 using testing::RelativeError;
 using testing::TempDir;
-
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
-
-CliRun Reasonrl(const std::string& args) {
-  std::string cmd = std::string(REASONRL_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using testing::CliRun;
+using testing::Reasonrl;
 
 std::string WriteIds(const std::string& dir, const std::string& name, const torch::Tensor& ids,
                      const std::string& key = "input_ids") {

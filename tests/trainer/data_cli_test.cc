@@ -16,26 +16,14 @@
 
 #include "model/tokenizer/tokenizer.h"
 #include "nlohmann/json.hpp"
+#include "tests/trainer/cli_run.h"
 #include "trainer/tasks/countdown.h"
 
 namespace reasonrl {
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
-
-CliRun Reasonrl(const std::string& args) {
-  std::string cmd = std::string(REASONRL_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using testing::CliRun;
+using testing::Reasonrl;
 
 std::string TempDir(const std::string& name) {
   std::string dir = (std::filesystem::temp_directory_path() /

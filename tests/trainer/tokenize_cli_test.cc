@@ -13,41 +13,22 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
+#include "tests/trainer/cli_run.h"
 
 namespace {
 
 const std::string kData = REASONRL_TEST_DATA_DIR;
 const std::string kCache = REASONRL_TOKENIZER_CACHE;
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
-
-// Runs `reasonrl ARGS < stdin_text`, keeping stdout and stderr apart.
-CliRun Reasonrl(const std::string& args, const std::string& stdin_text) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("reasonrl_tokenize_cli_" + std::to_string(::getpid()))).string();
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/in", std::ios::binary) << stdin_text;
-  const std::string cmd = std::string(REASONRL_BINARY) + " " + args + " < " + dir + "/in 2> " + dir + "/err";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 65536> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  std::ifstream err_in(dir + "/err");
-  std::string err((std::istreambuf_iterator<char>(err_in)), std::istreambuf_iterator<char>());
-  std::filesystem::remove_all(dir);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err};
-}
+using reasonrl::testing::CliRun;
+using reasonrl::testing::Reasonrl;
 
 std::vector<nlohmann::json> Lines(const std::string& text) {
   std::vector<nlohmann::json> lines;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();  // a last line without its newline
     lines.push_back(nlohmann::json::parse(text.substr(start, end - start)));
     start = end + 1;
   }
