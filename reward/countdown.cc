@@ -116,8 +116,10 @@ absl::Status CountdownConfig::Validate() const {
     return absl::InvalidArgumentError(
         absl::StrCat("max_answer_bytes: must be in [1, 1048576], got ", max_answer_bytes));
   }
-  if (max_depth < 1 || max_depth > (1 << 20)) {
-    return absl::InvalidArgumentError(absl::StrCat("max_depth: must be in [1, 1048576], got ", max_depth));
+  // Each nesting level is three recursive calls holding big rationals: the cap keeps the parser's stack well
+  // inside a thread's (an answer of 500k "(" under a 1M cap would overflow it).
+  if (max_depth < 1 || max_depth > 1024) {
+    return absl::InvalidArgumentError(absl::StrCat("max_depth: must be in [1, 1024], got ", max_depth));
   }
   return absl::OkStatus();
 }

@@ -45,7 +45,21 @@ TEST(CountdownTest, InvalidConfigScoresZeroWithTheField) {
   config.max_depth = 0;
   const Result result = Countdown(sample, config);
   EXPECT_EQ(result.value, 0.0);
-  EXPECT_EQ(result.reason, "invalid_config: max_depth: must be in [1, 1048576], got 0");
+  EXPECT_EQ(result.reason, "invalid_config: max_depth: must be in [1, 1024], got 0");
+  config.max_depth = 1025;
+  EXPECT_EQ(Countdown(sample, config).reason, "invalid_config: max_depth: must be in [1, 1024], got 1025");
+}
+
+TEST(CountdownTest, NestingBeyondTheLargestAllowedDepthFailsWithoutExhaustingTheStack) {
+  CountdownConfig config;
+  config.max_depth = 1024;
+  config.max_answer_bytes = 1 << 20;
+  Sample sample;
+  sample.completion = "<answer>" + std::string(200000, '(') + "1" + std::string(200000, ')') + "</answer>";
+  sample.extra_json = {{"numbers", "[1]"}, {"target", "1"}};
+  const Result result = Countdown(sample, config);
+  EXPECT_EQ(result.value, config.format_score);
+  EXPECT_FALSE(result.reason.empty());
 }
 
 TEST(CountdownExpressionTest, ValuesAreExactRationalsInLowestTerms) {
