@@ -275,9 +275,11 @@ class Comparator {
     Num k;
     bool have_k = false;
     bool all_zero = true;
+    int informative = 0;  // points where both sides are defined (as ExprEqual: none at all proves nothing)
     for (size_t p = 0; p < d1.size(); ++p) {
       if (!d1[p].defined() && !d2[p].defined()) continue;
       if (!d1[p].defined() || !d2[p].defined()) return false;
+      ++informative;
       const bool z1 = math::NumsEqual(d1[p], zero, closeness, limits_);
       const bool z2 = math::NumsEqual(d2[p], zero, closeness, limits_);
       if (z1 != z2) return false;
@@ -291,7 +293,7 @@ class Comparator {
         return false;
       }
     }
-    return have_k || all_zero;
+    return informative > 0 && (have_k || all_zero);
   }
 
   bool OrderedEqual(Ref a, Ref b) {

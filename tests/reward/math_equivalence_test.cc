@@ -75,6 +75,8 @@ TEST(MathEquivalenceTest, AssignmentsAndEquations) {
                  {"2x - y + 3 = 0", "y = 2x+3"}, {"x = \\frac{10}{2} = 5", "5"}, {"x \\in [0, 1]", "[0,1]"}},
                 Verdict::kEqual);
   ExpectVerdict({{"x = 4", "5"}, {"x = 10/2 = 6", "6"}, {"x + y = 1", "x - y = 1"}}, Verdict::kNotEqual);
+  // Undefined at every point proves nothing: two such equations are not equal (they were, vacuously).
+  ExpectVerdict({{"\\ln(0) + x = 1", "\\ln(0) + 2x = 1"}}, Verdict::kNotEqual);
 }
 
 TEST(MathEquivalenceTest, InfinityEqualsOnlyInfinity) {
