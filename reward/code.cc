@@ -155,7 +155,9 @@ Verdict Failure(const sandbox::Outcome& o, int i, bool process_failed) {
     v.reason = absl::StrCat("process_limit: ", t, " (cgroup)");
   } else if (absl::StrContains(last, "BlockingIOError") && absl::StrContains(last, "Resource temporarily")) {
     v.reason = absl::StrCat("process_limit: ", t, " (rlimit)");
-  } else if (IsSyntaxErrorLine(last)) {
+  } else if (IsSyntaxErrorLine(last) && !absl::StrContains(o.stderr_data, "Traceback (most recent call last):")) {
+    // CPython prints no traceback when the script itself fails to compile; a SyntaxError raised while
+    // running (eval, compile, ast.parse of the input) is a runtime error of this test only.
     v.reason = absl::StrCat("syntax_error: ", last);
     v.stop = true;
   } else if (!last.empty()) {

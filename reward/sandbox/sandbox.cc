@@ -438,6 +438,7 @@ absl::StatusOr<Outcome> internal::RunAs(const Request& request, const Options& o
   Fd init_pidfd;
   const auto deadline = start + std::chrono::duration<double>(limits.wall_seconds);
   bool out_open = true, err_open = true, exited = false, killed = false;
+  bool over_output_limit = false;  // output beyond the limit arrived while draining after bwrap exited
   int wait_status = 0;
   auto kill_all = [&](Termination why) {
     if (killed) return;
@@ -488,7 +489,10 @@ absl::StatusOr<Outcome> internal::RunAs(const Request& request, const Options& o
         const int64_t room =
             limits.output_bytes - static_cast<int64_t>(outcome.stdout_data.size() + outcome.stderr_data.size());
         dst.append(buf, static_cast<size_t>(std::min<int64_t>(n, std::max<int64_t>(room, 0))));
-        if (n > room && !exited) kill_all(Termination::kOutputLimit);
+        if (n > room) {
+          if (!exited) kill_all(Termination::kOutputLimit);
+          over_output_limit = true;
+        }
       } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         (is_out ? out_open : err_open) = false;
       }
@@ -543,6 +547,9 @@ absl::StatusOr<Outcome> internal::RunAs(const Request& request, const Options& o
       outcome.exit_code = exit_code;
     }
   }
+  // A run that wrote past the limit and exited before the watchdog saw it is still over the limit: its
+  // output was cut, so it must not be graded as if complete.
+  if (over_output_limit && !killed) outcome.termination = Termination::kOutputLimit;
   if (outcome.termination == Termination::kSignaled) {
     outcome.cpu_limit_hit = outcome.signal == SIGXCPU ||
                             (outcome.signal == SIGKILL && outcome.cpu_seconds >= std::ceil(limits.cpu_seconds) - 0.05);
