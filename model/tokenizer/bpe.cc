@@ -115,10 +115,9 @@ absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const Json& j, cons
   }
   m->vocab_.reserve(tables.vocab.size());
   for (auto& [token, id] : tables.vocab) {
-    // Ids index dense tables; the largest real vocabularies hold ~260k tokens (same bound as tokenizer.cc).
-    if (id >= (int64_t{1} << 24)) {
+    if (id >= kMaxTokenIds) {
       return JsonError(vocab_path, absl::StrCat("id ", id, " of \"", token, "\" is too large (ids must be below ",
-                                                int64_t{1} << 24, ")"));
+                                                kMaxTokenIds, ")"));
     }
     if (static_cast<size_t>(id) >= m->id_to_token_.size()) {
       m->id_to_token_.resize(id + 1);

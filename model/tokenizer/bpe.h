@@ -27,6 +27,10 @@
 
 namespace reasonrl::tokenizer {
 
+// Every token id (model vocab, added tokens) is below this: ids index dense tables (decode, embeddings), and
+// the largest real vocabularies hold ~260k tokens, so 2^24 leaves room while bounding the tables.
+inline constexpr int64_t kMaxTokenIds = int64_t{1} << 24;
+
 class BpeModel {
  public:
   // `j` is the "model" object at `path` (its type must be "BPE"), `tables` its vocab and merges as

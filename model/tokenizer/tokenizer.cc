@@ -168,12 +168,10 @@ absl::StatusOr<std::unique_ptr<Tokenizer::Impl>> Build(std::string_view tokenize
     impl->model->EnableByteInput();
   }
   impl->vocab_size = static_cast<int64_t>(std::max(impl->model->max_id(), impl->added.max_id())) + 1;
-  // Ids index dense tables (decode, embeddings): a sparse id far above the others would make them huge.
-  // The largest real vocabularies hold ~260k tokens; 2^24 leaves room and bounds the tables to ~100 MB.
-  constexpr int64_t kMaxVocabSize = int64_t{1} << 24;
-  if (impl->vocab_size > kMaxVocabSize) {
+  // A sparse added-token id far above the others would make the dense tables huge (bpe.h, kMaxTokenIds).
+  if (impl->vocab_size > tokenizer::kMaxTokenIds) {
     return absl::InvalidArgumentError(absl::StrCat(path, "token id ", impl->vocab_size - 1,
-                                                   " is too large (ids must be below ", kMaxVocabSize, ")"));
+                                                   " is too large (ids must be below ", tokenizer::kMaxTokenIds, ")"));
   }
   // The post-processor's special tokens are ids, not strings (TemplateProcessing's "ids"): each must name
   // a token of this tokenizer, or Encode would emit ids that no embedding row or decoder knows.

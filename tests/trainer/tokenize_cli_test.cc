@@ -96,6 +96,24 @@ TEST_F(TokenizeCliTest, SkipsSpecialTokensWhenDecodingWithSkipSpecialTokens) {
   EXPECT_EQ(Lines(r.out)[0]["text"], "Hello world");
 }
 
+TEST(TokenizeCliHoleTest, DecodingAnIdThatIsAHoleInASparseVocabularyIsAnError) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("reasonrl_tokenize_hole_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/tokenizer.json")
+      << R"({"version": "1.0", "added_tokens": [], "normalizer": null, "pre_tokenizer": null,)"
+      << R"( "post_processor": null, "decoder": null,)"
+      << R"( "model": {"type": "BPE", "vocab": {"a": 0, "b": 2}, "merges": []}})";
+  CliRun ok = Reasonrl("tokenize --decode --tokenizer " + dir + "/tokenizer.json", "{\"ids\": [0, 2]}\n");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "{\"text\":\"a b\"}\n");  // no decoder: tokens joined with spaces, as tokenizers does
+  CliRun bad = Reasonrl("tokenize --decode --tokenizer " + dir + "/tokenizer.json", "{\"ids\": [0, 1, 2]}\n");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("stdin:1: ids[1] = 1 is no token of this tokenizer"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.out, "");
+  std::filesystem::remove_all(dir);
+}
+
 struct BadInput {
   std::string args, input, message;
 };

@@ -84,7 +84,7 @@ absl::Status Encode(const Tokenizer& tokenizer, const TokenizeFlags& f) {
 absl::Status Decode(const Tokenizer& tokenizer, const TokenizeFlags& f) {
   const int64_t vocab = tokenizer.vocab_size();
   auto rows = ReadLines<std::vector<int32_t>>(
-      [vocab](const nlohmann::json& j, int64_t n) -> absl::StatusOr<std::vector<int32_t>> {
+      [vocab, &tokenizer](const nlohmann::json& j, int64_t n) -> absl::StatusOr<std::vector<int32_t>> {
         auto it = j.find("ids");
         if (it == j.end()) return LineError(n, "missing field \"ids\"");
         if (!it->is_array()) return LineError(n, absl::StrCat("field \"ids\" must be an array, found ", it->type_name()));
@@ -96,6 +96,9 @@ absl::Status Decode(const Tokenizer& tokenizer, const TokenizeFlags& f) {
           const int64_t id = v.get<int64_t>();
           if (id < 0 || id >= vocab) {
             return LineError(n, absl::StrCat("ids[", i, "] = ", id, " is outside the vocabulary [0, ", vocab, ")"));
+          }
+          if (!tokenizer.IdToToken(static_cast<int32_t>(id)).has_value()) {  // a hole in a sparse vocabulary
+            return LineError(n, absl::StrCat("ids[", i, "] = ", id, " is no token of this tokenizer"));
           }
           ids.push_back(static_cast<int32_t>(id));
         }
