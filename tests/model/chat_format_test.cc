@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+
 namespace reasonrl::chat {
 namespace {
 
@@ -77,7 +79,17 @@ TEST(ChatFormat, EveryFormatRendersEveryConversationExactlyAsTransformers) {
                                << Json(*got).dump();
         if (!got.ok()) {
           ++matched;
-          EXPECT_THAT(std::string(got.status().message()), HasSubstr(name)) << id;
+          // The same failure transformers had, not just any error: each Python exception maps to ours.
+          const std::string theirs = expected[i]["error"].get<std::string>();
+          const std::string ours(got.status().message());
+          EXPECT_THAT(ours, HasSubstr(name)) << id;
+          if (absl::StrContains(theirs, "empty conversation")) {
+            EXPECT_THAT(ours, HasSubstr("no messages")) << id;
+          } else if (absl::StrContains(theirs, "'NoneType' is not iterable")) {
+            EXPECT_THAT(ours, HasSubstr("content is null")) << id;
+          } else {
+            ADD_FAILURE() << id << ": no mapping for transformers' error " << theirs;
+          }
         }
         continue;
       }
