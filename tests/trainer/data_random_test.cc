@@ -14,6 +14,16 @@
 namespace reasonrl::data {
 namespace {
 
+// The golden file's section `key`: a missing or empty section is a failure, not a loop that runs zero times.
+const nlohmann::json& NonEmpty(const nlohmann::json& g, const char* key) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  if (!g.contains(key) || g.at(key).empty()) {
+    ADD_FAILURE() << "golden file: section \"" << key << "\" is missing or empty";
+    return kEmpty;
+  }
+  return g.at(key);
+}
+
 nlohmann::json Golden() {
   std::ifstream in(std::string(REASONRL_TEST_DATA_DIR) + "/datasets/random_golden.json");
   EXPECT_TRUE(in.good());
@@ -28,19 +38,19 @@ TEST(RandomTest, Mt19937_64MatchesTheStandardsTenThousandthValue) {
 
 TEST(RandomTest, EngineAndSeedMixingMatchThePythonReference) {
   nlohmann::json g = Golden();
-  for (const auto& [seed, values] : g["mt19937_64_first5"].items()) {
+  for (const auto& [seed, values] : NonEmpty(g, "mt19937_64_first5").items()) {
     Rng rng(std::stoull(seed));
     for (const auto& v : values) EXPECT_EQ(rng(), v.get<uint64_t>()) << "seed " << seed;
   }
-  for (const auto& [z, value] : g["splitmix64"].items()) EXPECT_EQ(SplitMix64(std::stoull(z)), value.get<uint64_t>());
-  for (const auto& row : g["mix_seed"]) {
+  for (const auto& [z, value] : NonEmpty(g, "splitmix64").items()) EXPECT_EQ(SplitMix64(std::stoull(z)), value.get<uint64_t>());
+  for (const auto& row : NonEmpty(g, "mix_seed")) {
     EXPECT_EQ(MixSeed(row[0].get<uint64_t>(), row[1].get<uint64_t>()), row[2].get<uint64_t>());
   }
 }
 
 TEST(RandomTest, UniformBelowRejectsExactlyAsDocumented) {
   nlohmann::json g = Golden();
-  for (const auto& c : g["uniform_below"]) {
+  for (const auto& c : NonEmpty(g, "uniform_below")) {
     Rng rng(c["seed"].get<uint64_t>());
     const uint64_t n = std::stoull(c["n"].get<std::string>());
     for (const auto& d : c["draws"]) EXPECT_EQ(UniformBelow(rng, n), std::stoull(d.get<std::string>())) << "n " << n;
@@ -49,7 +59,7 @@ TEST(RandomTest, UniformBelowRejectsExactlyAsDocumented) {
 
 TEST(RandomTest, FisherYatesMatchesThePythonReference) {
   nlohmann::json g = Golden();
-  for (const auto& [seed, expected] : g["fisher_yates_10"].items()) {
+  for (const auto& [seed, expected] : NonEmpty(g, "fisher_yates_10").items()) {
     std::vector<int64_t> v(10);
     std::iota(v.begin(), v.end(), 0);
     Rng rng(MixSeed(std::stoull(seed), 0));

@@ -14,6 +14,16 @@
 namespace reasonrl::data {
 namespace {
 
+// The golden file's section `key`: a missing or empty section is a failure, not a loop that runs zero times.
+const nlohmann::json& NonEmpty(const nlohmann::json& g, const char* key) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  if (!g.contains(key) || g.at(key).empty()) {
+    ADD_FAILURE() << "golden file: section \"" << key << "\" is missing or empty";
+    return kEmpty;
+  }
+  return g.at(key);
+}
+
 ShardedSampler Make(int64_t n, int64_t world, int64_t rank, uint64_t seed, Remainder remainder = Remainder::kUneven,
                     bool shuffle = true) {
   absl::StatusOr<ShardedSampler> s = ShardedSampler::Create(n, {seed, world, rank, shuffle, remainder});
@@ -128,7 +138,7 @@ TEST(ShardedSamplerTest, ShardsMatchThePythonReference) {
   std::ifstream in(std::string(REASONRL_TEST_DATA_DIR) + "/datasets/random_golden.json");
   ASSERT_TRUE(in.good());
   nlohmann::json g = nlohmann::json::parse(in);
-  for (const auto& c : g["shards"]) {
+  for (const auto& c : NonEmpty(g, "shards")) {
     absl::StatusOr<Remainder> remainder = ParseRemainder(c["remainder"].get<std::string>());
     ASSERT_TRUE(remainder.ok());
     ShardedSampler s = Make(c["n"], c["world_size"], c["rank"], c["seed"], *remainder);
