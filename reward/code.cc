@@ -58,7 +58,7 @@ except BaseException as e:
 
 _name = _req["fn_name"]
 _fn = _mod.__dict__.get(_name)
-if _fn is None and isinstance(_mod.__dict__.get("Solution"), type):
+if not callable(_fn) and isinstance(_mod.__dict__.get("Solution"), type):
     try:
         _fn = getattr(_mod.Solution(), _name, None)
     except BaseException as e:
