@@ -487,10 +487,28 @@ absl::StatusOr<RewardSpec> RewardSpecFromJson(std::string_view json_text, std::s
                                               const PathLocator& locate) {
   const Context context{source, &locate};
   json root;
+  // A key given twice in one object is an error (nlohmann keeps the last silently; the YAML edge refuses it).
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+  auto reject_duplicates = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      open_objects.pop_back();
+    } else if (event == json::parse_event_t::key && !open_objects.back().insert(parsed.get<std::string>()).second &&
+               duplicate.empty()) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    root = json::parse(json_text);
+    root = json::parse(json_text, reject_duplicates);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     return absl::InvalidArgumentError(absl::StrCat(std::string(source), ": invalid JSON: ", e.what()));
+  }
+  if (!duplicate.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(source), ": duplicate key \"", duplicate, "\" (each key may appear once per object)"));
   }
   if (!root.is_object()) return context.Error("", absl::StrCat("expected an object, got ", TypeName(root)));
   RewardSpec spec;

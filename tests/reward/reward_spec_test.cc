@@ -53,6 +53,15 @@ TEST(RewardSpecTest, OmittedFieldsTakeTheirDefaults) {
   EXPECT_EQ(countdown.format_score, 0.1);
 }
 
+TEST(RewardSpecTest, AKeyGivenTwiceInOneObjectIsAnError) {
+  EXPECT_EQ(ErrorOf(R"({"rewards": [{"name": "format"}], "rewards": [{"name": "countdown"}]})"),
+            "spec.yaml: duplicate key \"rewards\" (each key may appear once per object)");
+  EXPECT_EQ(ErrorOf(R"({"rewards": [{"name": "repetition", "params": {"n": 3, "n": 5}}]})"),
+            "spec.yaml: duplicate key \"n\" (each key may appear once per object)");
+  // The same key in different objects is fine.
+  EXPECT_TRUE(RewardSpecFromJson(R"({"rewards": [{"name": "format"}, {"name": "countdown"}]})", "s").ok());
+}
+
 TEST(RewardSpecTest, ErrorsNameTheSourceThePathAndWhatWasExpected) {
   EXPECT_EQ(ErrorOf(R"({"rewards": [{"name": "format"}, {"name": "overlong", "params": {"buffer_tokns": 5}}]})"),
             "spec.yaml: rewards[1].params.buffer_tokns: unknown parameter of overlong (expected buffer_tokens, "
